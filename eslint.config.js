@@ -1,0 +1,39 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const SUBGRAPHS = ['accounts', 'comms', 'media', 'commerce'];
+
+/** Subgraphs meet only through federation: none may import another (STYLE.md habit 7). */
+const subgraphBoundaries = SUBGRAPHS.map((name) => ({
+  files: [`subgraphs/${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: SUBGRAPHS.filter((other) => other !== name).flatMap((other) => [
+          { group: [`@mega/${other}`, `@mega/${other}/*`], message: 'Subgraphs never import each other; use a federated entity reference.' },
+          { group: [`**/${other}/src/**`, `../../${other}/**`], message: 'Subgraphs never import each other; use a federated entity reference.' },
+        ]),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '**/drizzle/meta/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['subgraphs/kit/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@mega/*', '!@mega/subgraph-kit'], message: 'The kit depends on no subgraph.' }] }],
+    },
+  },
+  ...subgraphBoundaries,
+);

@@ -1,0 +1,55 @@
+import { eq, inArray, sql } from 'drizzle-orm';
+import { conflict, isUuid, uniqueViolation, type Database } from '@mega/subgraph-kit';
+import { users, type AccountsTables } from './tables.js';
+
+export type UserRow = typeof users.$inferSelect;
+
+/** Users and their credentials. Handles and emails are unique case-insensitively. */
+export class UserStore {
+  constructor(private readonly db: Database<AccountsTables>) {}
+
+  /** @throws CONFLICT when the email or handle is taken */
+  async create(input: { id?: string; email: string; handle: string; displayName: string; passwordHash: string; avatarUrl?: string | null }): Promise<UserRow> {
+    try {
+      const [row] = await this.db.insert(users).values(input).returning();
+      return row!;
+    } catch (error) {
+      if (uniqueViolation(error)?.includes('users_email_key')) throw conflict('An account with this email already exists.', { argument: 'email' });
+      if (uniqueViolation(error)?.includes('users_handle_key')) throw conflict('This handle is taken.', { argument: 'handle' });
+      throw error;
+    }
+  }
+
+  async findByEmail(email: string): Promise<UserRow | undefined> {
+    const [row] = await this.db.select().from(users).where(eq(sql`lower(${users.email})`, email.toLowerCase()));
+    return row;
+  }
+
+  /** One query for any number of ids; rows come back in the order of `ids`, undefined where missing. */
+  async byIds(ids: readonly string[]): Promise<(UserRow | undefined)[]> {
+    const valid = ids.filter(isUuid);
+    const rows = valid.length ? await this.db.select().from(users).where(inArray(users.id, valid)) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  /** @throws CONFLICT when the new handle is taken */
+  async updateProfile(id: string, patch: { displayName?: string; handle?: string; avatarUrl?: string | null }): Promise<UserRow | undefined> {
+    try {
+      const [row] = await this.db
+        .update(users)
+        .set({ ...patch, version: sql`${users.version} + 1` })
+        .where(eq(users.id, id))
+        .returning();
+      return row;
+    } catch (error) {
+      if (uniqueViolation(error)?.includes('users_handle_key')) throw conflict('This handle is taken.', { argument: 'handle' });
+      throw error;
+    }
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(users);
+    return row?.n ?? 0;
+  }
+}

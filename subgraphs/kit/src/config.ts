@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** Ports a subgraph listens on when PORT is not set. */
+export const DEFAULT_PORTS = { accounts: 4001, comms: 4002, media: 4003, commerce: 4004 } as const;
+export type SubgraphName = keyof typeof DEFAULT_PORTS;
+
+const environment = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+  GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SEED: z.enum(['true', 'false']).default('true'),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+});
+
+/** Everything a subgraph process reads from its environment. */
+export interface SubgraphConfig {
+  service: SubgraphName;
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** PostgreSQL server URL; when absent the subgraph uses embedded PGlite under `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where PGlite keeps this subgraph's data: `<DATA_DIR>/<service>/pgdata`. */
+  dataDir: string;
+  /** Shared secret for the gateway's identity signatures (see identity.ts). */
+  gatewaySecret: string;
+  logLevel: string;
+  /** Seed demo data on first start. @default true */
+  seed: boolean;
+  /** How long graceful shutdown waits for in-flight requests. @default 10000 */
+  shutdownTimeoutMs: number;
+}
+
+/** Fails with a message naming each missing or malformed variable. */
+export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.ProcessEnv): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${problems}`);
+  }
+  return result.data;
+}
+
+/** Reads the common subgraph settings. The only place a subgraph reads `process.env`. */
+export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
+  const parsed = parseEnvironment(environment, env);
+  return {
+    service,
+    env: parsed.NODE_ENV,
+    host: parsed.HOST,
+    port: parsed.PORT ?? DEFAULT_PORTS[service],
+    databaseUrl: parsed.DATABASE_URL,
+    dataDir: path.resolve(parsed.DATA_DIR, service),
+    gatewaySecret: parsed.GATEWAY_SECRET,
+    logLevel: parsed.LOG_LEVEL,
+    seed: parsed.SEED === 'true',
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,99 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+
+/** A Drizzle database on either driver; stores are written against this type only. */
+export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
+
+/** Counts the SQL statements a database has run; the N+1 tests read it. */
+export class QueryCounter implements DrizzleLogger {
+  count = 0;
+  logQuery(): void {
+    this.count += 1;
+  }
+}
+
+export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
+  /** The subgraph's name: its PostgreSQL schema and its migrations bookkeeping live under it. */
+  service: string;
+  /** Drizzle table definitions, for the relational query API. */
+  schema: TSchema;
+  /** drizzle-kit's output folder for this subgraph. */
+  migrationsFolder: string;
+  /** A PostgreSQL server URL. When absent, embedded PGlite is used. */
+  url?: string | undefined;
+  /** PGlite's data directory; when absent (and no url), PGlite runs in memory. */
+  dataDir?: string | undefined;
+  /** Connections in the pool (server only). @default 10 */
+  poolSize?: number;
+}
+
+export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
+  db: Database<TSchema>;
+  queries: QueryCounter;
+  driver: 'pglite' | 'postgres';
+  /** Applies pending migrations; concurrent instances wait on an advisory lock. */
+  migrate(): Promise<void>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens a subgraph's database on PGlite (embedded default) or a PostgreSQL server. */
+export async function openDatabase<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+): Promise<DatabaseHandle<TSchema>> {
+  const queries = new QueryCounter();
+  const migrationConfig = {
+    migrationsFolder: options.migrationsFolder,
+    // Not the service's own schema: its first migration creates that one.
+    migrationsSchema: 'drizzle',
+    migrationsTable: `migrations_${options.service}`,
+  };
+
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const db = drizzleNodePg({ client: pool, schema: options.schema, logger: queries });
+    const lockKey = `mega:migrate:${options.service}`;
+    return {
+      db: db as unknown as Database<TSchema>,
+      queries,
+      driver: 'postgres',
+      async migrate() {
+        const client = await pool.connect();
+        try {
+          await client.query('select pg_advisory_lock(hashtext($1))', [lockKey]);
+          await migrateNodePg(drizzleNodePg({ client }), migrationConfig);
+        } finally {
+          await client.query('select pg_advisory_unlock(hashtext($1))', [lockKey]).catch(() => undefined);
+          client.release();
+        }
+      },
+      async ping() {
+        await pool.query('select 1');
+      },
+      close: () => pool.end(),
+    };
+  }
+
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const client = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
+  const db = drizzlePglite({ client, schema: options.schema, logger: queries });
+  return {
+    db: db as unknown as Database<TSchema>,
+    queries,
+    driver: 'pglite',
+    migrate: () => migratePglite(db, migrationConfig),
+    async ping() {
+      await db.execute(sql`select 1`);
+    },
+    close: () => client.close(),
+  };
+}

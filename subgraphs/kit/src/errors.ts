@@ -1,0 +1,37 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The stable `extensions.code` values a client can rely on. One catalogue for every subgraph;
+ * the gateway adds its own edge codes (see gateway/src/errors.ts).
+ */
+export const ErrorCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  RATE_LIMITED: 'RATE_LIMITED',
+  BAD_REQUEST: 'BAD_REQUEST',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+function error(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/** The caller is not signed in (or the token is invalid). */
+export const unauthenticated = (message = 'You must be signed in.') => error(ErrorCode.UNAUTHENTICATED, message);
+/** The caller is signed in but may not do this. */
+export const forbidden = (message = 'You may not do this.') => error(ErrorCode.FORBIDDEN, message);
+/** An argument is malformed or out of range; `argument` names it. */
+export const badUserInput = (message: string, argument?: string) =>
+  error(ErrorCode.BAD_USER_INPUT, message, argument ? { argument } : {});
+/**
+ * Nothing with this id exists, or the caller may not know that it exists. Reads answer NOT_FOUND
+ * rather than FORBIDDEN for other people's private things so that ids cannot be probed.
+ */
+export const notFound = (what: string) => error(ErrorCode.NOT_FOUND, `${what} not found.`);
+/** The write lost a race or clashes with existing state (a taken handle, a stale version). */
+export const conflict = (message: string, extensions: Record<string, unknown> = {}) =>
+  error(ErrorCode.CONFLICT, message, extensions);

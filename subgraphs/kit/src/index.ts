@@ -1,0 +1,26 @@
+import 'reflect-metadata';
+export { DEFAULT_PORTS, parseEnvironment, readSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.js';
+export { requireViewer, type BaseContext } from './context.js';
+export { openDatabase, QueryCounter, type Database, type DatabaseHandle, type DatabaseOptions } from './database.js';
+export { DEMO_CONVERSATIONS, DEMO_PRODUCTS, DEMO_USERS, demoId, type DemoUser } from './demo.js';
+export { badUserInput, conflict, ErrorCode, forbidden, notFound, unauthenticated } from './errors.js';
+export { clientMutationsTable, MAX_CLIENT_MUTATION_ID_LENGTH, runOnce, type ClientMutationsTable } from './idempotency.js';
+export { IdentityHeader, signIdentity, verifyIdentity, type Identity, type VerifyResult } from './identity.js';
+export { launchSubgraph, startOptionsFromConfig, type RunningSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from './launch.js';
+export { createLogger, type Logger } from './logger.js';
+export {
+  connectionTypes,
+  decodeCursor,
+  DEFAULT_PAGE_SIZE,
+  encodeCursor,
+  MAX_PAGE_SIZE,
+  PageInfo,
+  pageSize,
+  toConnection,
+  type Connection,
+  type Edge,
+} from './pagination.js';
+export { isUuid, uniqueViolation } from './postgres-errors.js';
+export { buildFederatedSchema, DateTimeScalar, emitSubgraphSchema, type ReferenceResolvers } from './schema.js';
+export { DEFAULT_MAX_BODY_BYTES, startSubgraphServer, type RouteHandler, type SubgraphServer, type SubgraphServerOptions } from './server.js';
+export { stopOnSignals } from './shutdown.js';

@@ -1,0 +1,105 @@
+import type { GraphQLSchema } from 'graphql';
+import type { SubgraphConfig, SubgraphName } from './config.js';
+import { openDatabase, type Database, type DatabaseHandle } from './database.js';
+import type { BaseContext } from './context.js';
+import type { Identity } from './identity.js';
+import { createLogger, type Logger } from './logger.js';
+import { startSubgraphServer, type RouteHandler, type SubgraphServer } from './server.js';
+
+/** What a deployment decides about any subgraph; `main.ts` fills it from the environment, tests by hand. */
+export interface SubgraphStartOptions {
+  /** Port 0 picks a free one. */
+  port: number;
+  /** @default '127.0.0.1' */
+  host?: string;
+  gatewaySecret: string;
+  /** A PostgreSQL URL, or a PGlite data directory; neither means in-memory PGlite. */
+  database: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number };
+  logger?: Logger;
+  /** Seed the demo world when the database is empty. @default false */
+  seedDemoData?: boolean;
+  /** Error details in responses. @default false */
+  development?: boolean;
+  /** @default 10000 */
+  shutdownTimeoutMs?: number;
+}
+
+/** What a subgraph package tells {@link launchSubgraph} about itself. */
+export interface SubgraphDefinition<TTables extends Record<string, unknown>, TServices, TContext extends BaseContext> {
+  service: SubgraphName;
+  tables: TTables;
+  migrationsFolder: string;
+  schema: () => Promise<GraphQLSchema>;
+  /** Long-lived stores and helpers built once over the database. */
+  services: (db: Database<TTables>, logger: Logger) => TServices;
+  /** The per-request context. */
+  context: (services: TServices, identity: Identity) => TContext;
+  /** Writes the demo data; called only when seeding is on. Must be a no-op when the data exists. */
+  seed?: (services: TServices, logger: Logger) => Promise<void>;
+  /** Paths served besides /graphql. */
+  routes?: (services: TServices) => RouteHandler;
+  /** Background work (workers, timers); the returned function stops it. */
+  background?: (services: TServices, logger: Logger) => () => Promise<void>;
+}
+
+export interface RunningSubgraph<TTables extends Record<string, unknown>, TServices> extends SubgraphServer {
+  database: DatabaseHandle<TTables>;
+  services: TServices;
+}
+
+/** Opens the database, migrates, seeds, and serves: the whole start-up of any subgraph. */
+export async function launchSubgraph<TTables extends Record<string, unknown>, TServices, TContext extends BaseContext>(
+  definition: SubgraphDefinition<TTables, TServices, TContext>,
+  options: SubgraphStartOptions,
+): Promise<RunningSubgraph<TTables, TServices>> {
+  const logger = options.logger ?? createLogger(definition.service);
+  const database = await openDatabase({
+    service: definition.service,
+    schema: definition.tables,
+    migrationsFolder: definition.migrationsFolder,
+    url: options.database.url,
+    dataDir: options.database.dataDir,
+    ...(options.database.poolSize ? { poolSize: options.database.poolSize } : {}),
+  });
+  try {
+    await database.migrate();
+    const services = definition.services(database.db, logger);
+    if (options.seedDemoData && definition.seed) await definition.seed(services, logger);
+    const stopBackground = definition.background?.(services, logger);
+    const server = await startSubgraphServer({
+      service: definition.service,
+      schema: await definition.schema(),
+      port: options.port,
+      host: options.host,
+      gatewaySecret: options.gatewaySecret,
+      context: (identity) => definition.context(services, identity),
+      logger,
+      routes: definition.routes?.(services),
+      readiness: () => database.ping(),
+      development: options.development,
+      shutdownTimeoutMs: options.shutdownTimeoutMs,
+      onStop: async () => {
+        await stopBackground?.();
+        await database.close();
+      },
+    });
+    return { ...server, database, services };
+  } catch (error) {
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Maps a subgraph's environment configuration to start options. */
+export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): SubgraphStartOptions {
+  return {
+    port: config.port,
+    host: config.host,
+    gatewaySecret: config.gatewaySecret,
+    database: config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    logger,
+    seedDemoData: config.seed,
+    development: config.env === 'development',
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+  };
+}
