@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 export { DEFAULT_PORTS, parseEnvironment, readSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.js';
 export { requireViewer, type BaseContext } from './context.js';
-export { openDatabase, QueryCounter, type Database, type DatabaseHandle, type DatabaseOptions } from './database.js';
+export { openDatabase, PGLITE_SETTINGS, QueryCounter, type Database, type DatabaseHandle, type DatabaseOptions } from './database.js';
 export { DEMO_CONVERSATIONS, DEMO_PRODUCTS, DEMO_USERS, demoId, type DemoUser } from './demo.js';
 export { badUserInput, conflict, ErrorCode, forbidden, notFound, unauthenticated } from './errors.js';
 export { clientMutationsTable, MAX_CLIENT_MUTATION_ID_LENGTH, runOnce, type ClientMutationsTable } from './idempotency.js';

@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './ports.js';
+
+/** The repository root (test/utils/src -> ../../..). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Every process of the system, in start order. */
+export const SERVICES = ['accounts', 'comms', 'media', 'commerce', 'gateway'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+export const SUBGRAPHS = ['accounts', 'comms', 'media', 'commerce'] as const satisfies readonly ServiceName[];
+
+/** The documented default ports (DESIGN.md). */
+export const DEFAULT_STACK_PORTS: Record<ServiceName, number> = { gateway: 4000, accounts: 4001, comms: 4002, media: 4003, commerce: 4004 };
+
+export interface StackOptions {
+  /** Ports per service; 0 picks a free one. @default all 0 */
+  ports?: Partial<Record<ServiceName, number>>;
+  /** Where PGlite data, files and the dev secret live. */
+  dataDir: string;
+  /** A PostgreSQL server for every subgraph (each in its own schema); absent: embedded PGlite. */
+  databaseUrl?: string;
+  gatewaySecret: string;
+  /** @default 'development' */
+  nodeEnv?: 'development' | 'production' | 'test';
+  /** Seed demo data on first start. @default true */
+  seed?: boolean;
+  /** Extra environment for every process. */
+  env?: Record<string, string>;
+  /** Receives every line a process prints. @default collected in `Stack.logs` only */
+  onLine?: (service: ServiceName, line: string) => void;
+  /** How long to wait for every /readyz. @default 120000 */
+  readyTimeoutMs?: number;
+}
+
+export interface Stack {
+  urls: Record<ServiceName, string>;
+  /** Process ids, for measurements (`/proc/<pid>/status`). */
+  pids(): Record<ServiceName, number | undefined>;
+  ports: Record<ServiceName, number>;
+  /** The last lines each process printed (for test failure messages). */
+  logs: Record<ServiceName, string[]>;
+  /** Kills one process at once (SIGKILL), as a crash would. */
+  kill(service: ServiceName): Promise<void>;
+  /** Starts a killed or stopped process again on the same port and waits until it is ready. */
+  restart(service: ServiceName): Promise<void>;
+  /** SIGTERM to all, waits for them to exit (SIGKILL after `timeoutMs`). Idempotent. */
+  stop(timeoutMs?: number): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const ENTRY: Record<ServiceName, string> = {
+  gateway: 'gateway/src/main.ts',
+  accounts: 'subgraphs/accounts/src/main.ts',
+  comms: 'subgraphs/comms/src/main.ts',
+  media: 'subgraphs/media/src/main.ts',
+  commerce: 'subgraphs/commerce/src/main.ts',
+};
+
+const MAX_LOG_LINES = 400;
+
+async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, service: ServiceName): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 25;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`${service} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    }
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 250);
+  }
+  throw new Error(`${service} was not ready within ${timeoutMs} ms (${url})`);
+}
+
+/**
+ * Starts the real processes (four subgraphs and the gateway), each with its own port and data,
+ * and resolves once every /readyz answers 200. Used by `pnpm start` and the end-to-end tests.
+ */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const ports = {} as Record<ServiceName, number>;
+  for (const service of SERVICES) {
+    const wanted = options.ports?.[service] ?? 0;
+    ports[service] = wanted === 0 ? await freePort() : wanted;
+  }
+  const origin = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
+  const urls = Object.fromEntries(SERVICES.map((s) => [s, `${origin(s)}/graphql`])) as Record<ServiceName, string>;
+  const logs = Object.fromEntries(SERVICES.map((s) => [s, [] as string[]])) as Record<ServiceName, string[]>;
+  const children = new Map<ServiceName, ChildProcess>();
+
+  const envFor = (service: ServiceName): NodeJS.ProcessEnv => ({
+    ...process.env,
+    NODE_ENV: options.nodeEnv ?? 'development',
+    HOST: '127.0.0.1',
+    PORT: String(ports[service]),
+    DATA_DIR: options.dataDir,
+    GATEWAY_SECRET: options.gatewaySecret,
+    SEED: String(options.seed ?? true),
+    APOLLO_TELEMETRY_DISABLED: '1',
+    MEDIA_PUBLIC_URL: origin('media'),
+    SUBGRAPH_URLS: SUBGRAPHS.map((s) => `${s}=${urls[s]}`).join(','),
+    JWKS_URL: `${origin('accounts')}/.well-known/jwks.json`,
+    ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...options.env,
+  });
+
+  const launch = async (service: ServiceName) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, ENTRY[service])], {
+      cwd: REPO_ROOT,
+      env: envFor(service),
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true, // own process group: a terminal's Ctrl-C reaches only the launcher, which stops each child once
+    });
+    children.set(service, child);
+    for (const stream of [child.stdout, child.stderr]) {
+      createInterface({ input: stream! }).on('line', (line) => {
+        const buffer = logs[service];
+        buffer.push(line);
+        if (buffer.length > MAX_LOG_LINES) buffer.shift();
+        options.onLine?.(service, line);
+      });
+    }
+    await waitForReady(`${origin(service)}/readyz`, child, options.readyTimeoutMs ?? 120_000, service);
+  };
+
+  const terminate = async (service: ServiceName, signal: NodeJS.Signals, timeoutMs: number) => {
+    const child = children.get(service);
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  let stopped: Promise<void> | undefined;
+  const stop = (timeoutMs = 15_000) => {
+    stopped ??= Promise.all(SERVICES.map((s) => terminate(s, 'SIGTERM', timeoutMs))).then(() => undefined);
+    return stopped;
+  };
+
+  try {
+    await Promise.all(SERVICES.map(launch));
+  } catch (error) {
+    await stop(2_000);
+    const tail = SERVICES.map((s) => `--- ${s}\n${logs[s].slice(-30).join('\n')}`).join('\n');
+    throw new Error(`${(error as Error).message}\n${tail}`, { cause: error });
+  }
+
+  return {
+    urls,
+    ports,
+    logs,
+    pids: () => Object.fromEntries(SERVICES.map((s) => [s, children.get(s)?.pid])) as Record<ServiceName, number | undefined>,
+    kill: (service) => terminate(service, 'SIGKILL', 0),
+    restart: async (service) => {
+      await terminate(service, 'SIGTERM', 5_000);
+      await launch(service);
+    },
+    stop,
+    [Symbol.asyncDispose]: () => stop(),
+  };
+}
