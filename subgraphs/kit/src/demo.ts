@@ -32,7 +32,7 @@ export const DEMO_USERS = {
   shop: demoUser('megashop', 'Mega Shop'),
 } as const;
 
-/** Catalogue items; commerce seeds them and media seeds one image each (`demoId('product-image:<slug>')`). */
+/** Catalogue items; commerce seeds them (`demoId('product:<slug>')`) and media one image each (`demoId('media:product-image:<slug>')`). */
 export const DEMO_PRODUCTS = [
   { slug: 'wireless-headphones', title: 'Wireless Headphones', priceCents: 8999, stock: 25, hue: 210 },
   { slug: 'travel-mug', title: 'Travel Mug', priceCents: 1999, stock: 120, hue: 20 },

@@ -1,0 +1,51 @@
+import DataLoader from 'dataloader';
+import { isUuid, requireViewer, unauthenticated, type BaseContext, type Identity } from '@mega/subgraph-kit';
+import type { ConversationStore, MemberConversationRow } from './store/conversation.store.js';
+import type { MessageRange, MessageRow, MessageStore } from './store/message.store.js';
+
+/** Long-lived parts shared by all requests. */
+export interface CommsServices {
+  conversations: ConversationStore;
+  messages: MessageStore;
+}
+
+/** Per-request batching: every loader runs one query per tick, whatever the number of keys. */
+export interface CommsContext extends BaseContext, CommsServices {
+  /** Conversations the viewer is a member of, with the viewer's read state; undefined otherwise (and for anonymous requests). */
+  viewerConversation: DataLoader<string, MemberConversationRow | undefined>;
+  /** Member ids per conversation. Only ask for conversations the viewer may see. */
+  memberIds: DataLoader<string, string[]>;
+  /** The newest message per conversation. Only ask for conversations the viewer may see. */
+  lastMessage: DataLoader<string, MessageRow | undefined>;
+  /** Messages by id, not yet checked for membership. */
+  messageById: DataLoader<string, MessageRow | undefined>;
+  /** Pages of messages. Only ask for conversations the viewer may see. */
+  messagePage: DataLoader<MessageRange, MessageRow[], string>;
+}
+
+/**
+ * The signed-in user's id.
+ * @throws UNAUTHENTICATED for anonymous requests, and for user ids that are not accounts' uuids
+ */
+export function requireViewerId(context: BaseContext): string {
+  const userId = requireViewer(context);
+  if (!isUuid(userId)) throw unauthenticated('The signed-in user id is not valid.');
+  return userId;
+}
+
+export function createContext(services: CommsServices, identity: Identity): CommsContext {
+  const viewerId = identity.userId;
+  return {
+    ...services,
+    identity,
+    viewerConversation: new DataLoader(async (ids: readonly string[]) =>
+      viewerId ? services.conversations.forMember(viewerId, ids) : ids.map(() => undefined),
+    ),
+    memberIds: new DataLoader((ids: readonly string[]) => services.conversations.memberIds(ids)),
+    lastMessage: new DataLoader((ids: readonly string[]) => services.messages.latest(ids)),
+    messageById: new DataLoader((ids: readonly string[]) => services.messages.byIds(ids)),
+    messagePage: new DataLoader((ranges: readonly MessageRange[]) => services.messages.pages(ranges), {
+      cacheKeyFn: (range) => JSON.stringify([range.conversationId, range.afterSeq, range.beforeSeq, range.limit, range.newest]),
+    }),
+  };
+}
