@@ -25,7 +25,7 @@ export interface SubgraphConfig {
   port: number;
   /** PostgreSQL server URL; when absent the subgraph uses embedded PGlite under `dataDir`. */
   databaseUrl: string | undefined;
-  /** Where PGlite keeps this subgraph's data: `<DATA_DIR>/<service>/pgdata`. */
+  /** This subgraph's own folder, `<DATA_DIR>/<service>`; PGlite keeps its data in `pgdata/` there. */
   dataDir: string;
   /** Shared secret for the gateway's identity signatures (see identity.ts). */
   gatewaySecret: string;

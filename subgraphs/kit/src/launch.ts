@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { SubgraphConfig, SubgraphName } from './config.js';
 import { openDatabase, type Database, type DatabaseHandle } from './database.js';
@@ -96,7 +97,7 @@ export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): 
     port: config.port,
     host: config.host,
     gatewaySecret: config.gatewaySecret,
-    database: config.databaseUrl ? { url: config.databaseUrl } : { dataDir: config.dataDir },
+    database: config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pgdata') },
     logger,
     seedDemoData: config.seed,
     development: config.env === 'development',

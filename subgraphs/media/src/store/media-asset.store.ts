@@ -1,0 +1,92 @@
+import { and, count, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
+import { isUuid, type Database } from '@mega/subgraph-kit';
+import { mediaAssets, type MediaTables } from './tables.js';
+
+export type MediaAssetRow = typeof mediaAssets.$inferSelect;
+export type NewMediaAsset = typeof mediaAssets.$inferInsert;
+
+/** Where a page of assets starts: after the asset with this creation time (ms) and id, newest first. */
+export type AssetKey = readonly [createdAtMs: number, id: string];
+
+/** Asks for up to `limit` rows after `after` (exclusive). */
+export interface PageQuery<K> {
+  limit: number;
+  after?: K | undefined;
+}
+
+/** Rows strictly after `after` in newest-first order. */
+function afterAsset(after: AssetKey | undefined): SQL | undefined {
+  if (!after) return undefined;
+  const [createdAtMs, id] = after;
+  return sql`(${mediaAssets.createdAt}, ${mediaAssets.id}) < (${new Date(createdAtMs).toISOString()}::timestamptz, ${id}::uuid)`;
+}
+
+/** Media assets and their metadata; the files themselves are in the FileStorage. */
+export class MediaAssetStore {
+  constructor(private readonly db: Database<MediaTables>) {}
+
+  /** One query for any number of ids; rows come back in the order of `ids`, undefined where missing or malformed. */
+  async byIds(ids: readonly string[]): Promise<(MediaAssetRow | undefined)[]> {
+    const valid = [...new Set(ids.filter(isUuid))];
+    const rows = valid.length ? await this.db.select().from(mediaAssets).where(inArray(mediaAssets.id, valid)) : [];
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id));
+  }
+
+  /**
+   * One page of each owner's assets as `viewerId` may list them: all of an owner's own assets,
+   * only PUBLIC, READY ones of anybody else. One query for any number of owners.
+   * @returns rows per owner, newest first, up to `page.limit` each
+   */
+  async pagesByOwners(ownerIds: readonly string[], viewerId: string | null, page: PageQuery<AssetKey>): Promise<Map<string, MediaAssetRow[]>> {
+    const owners = [...new Set(ownerIds.filter(isUuid))];
+    const pages = new Map<string, MediaAssetRow[]>(owners.map((id) => [id, []]));
+    if (owners.length === 0) return pages;
+    const listable = and(eq(mediaAssets.visibility, 'PUBLIC'), eq(mediaAssets.status, 'READY'));
+    const ranked = this.db
+      .select({
+        ...getTableColumns(mediaAssets),
+        rank: sql<number>`row_number() over (partition by ${mediaAssets.ownerId} order by ${mediaAssets.createdAt} desc, ${mediaAssets.id} desc)`.as('rank'),
+      })
+      .from(mediaAssets)
+      .where(and(inArray(mediaAssets.ownerId, owners), viewerId && isUuid(viewerId) ? or(eq(mediaAssets.ownerId, viewerId), listable) : listable, afterAsset(page.after)))
+      .as('ranked');
+    const rows = await this.db
+      .select()
+      .from(ranked)
+      .where(lte(ranked.rank, page.limit))
+      .orderBy(ranked.ownerId, desc(ranked.createdAt), desc(ranked.id));
+    for (const { rank: _rank, ...row } of rows) pages.get(row.ownerId)?.push(row);
+    return pages;
+  }
+
+  async insertMany(rows: NewMediaAsset[]): Promise<void> {
+    if (rows.length) await this.db.insert(mediaAssets).values(rows);
+  }
+
+  /** Changes an asset of `ownerId`. @returns the new row, or undefined when `ownerId` owns no asset `id` */
+  async update(id: string, ownerId: string, patch: { title?: string; visibility?: MediaAssetRow['visibility'] }): Promise<MediaAssetRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .update(mediaAssets)
+      .set({ ...patch, version: sql`${mediaAssets.version} + 1` })
+      .where(and(eq(mediaAssets.id, id), eq(mediaAssets.ownerId, ownerId)))
+      .returning();
+    return row;
+  }
+
+  /** Deletes an asset of `ownerId` (and its album entries). @returns the deleted row, or undefined when `ownerId` owns no asset `id` */
+  async delete(id: string, ownerId: string): Promise<MediaAssetRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .delete(mediaAssets)
+      .where(and(eq(mediaAssets.id, id), eq(mediaAssets.ownerId, ownerId)))
+      .returning();
+    return row;
+  }
+
+  async count(): Promise<number> {
+    const [row] = await this.db.select({ n: count() }).from(mediaAssets);
+    return row?.n ?? 0;
+  }
+}
