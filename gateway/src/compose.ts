@@ -1,0 +1,80 @@
+import { access, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { composeServices } from '@apollo/composition';
+import { parse, type GraphQLError } from 'graphql';
+import { DEFAULT_SUPERGRAPH_FILE } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+
+/** The subgraphs of the repository, in composition order, with the URLs they listen on by default. */
+export const SUBGRAPH_NAMES = ['accounts', 'comms', 'media', 'commerce'] as const;
+const DEFAULT_SUBGRAPH_URLS: Record<(typeof SUBGRAPH_NAMES)[number], string> = {
+  accounts: 'http://127.0.0.1:4001/graphql',
+  comms: 'http://127.0.0.1:4002/graphql',
+  media: 'http://127.0.0.1:4003/graphql',
+  commerce: 'http://127.0.0.1:4004/graphql',
+};
+
+/** The repository root (`gateway/src/compose.ts` -> `./`). */
+const REPOSITORY_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** One subgraph's SDL and where the gateway calls it. */
+export interface SubgraphSchema {
+  name: string;
+  url: string;
+  sdl: string;
+}
+
+/** Composition found the subgraphs incompatible; `errors` are composition's own. */
+export class CompositionFailedError extends Error {
+  override name = 'CompositionFailedError';
+  constructor(readonly errors: readonly GraphQLError[]) {
+    super(`Composition failed:\n${errors.map((error) => `  - ${error.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * Composes subgraph SDLs into a supergraph with `@apollo/composition`.
+ * @throws CompositionFailedError listing every composition error
+ */
+export function composeSupergraph(subgraphs: readonly SubgraphSchema[]): string {
+  const result = composeServices(subgraphs.map(({ name, url, sdl }) => ({ name, url, typeDefs: parse(sdl) })));
+  if (result.errors) throw new CompositionFailedError(result.errors);
+  return `${result.supergraphSdl.trim()}\n`;
+}
+
+/**
+ * The repository's supergraph: `subgraphs/<name>/schema.graphql` of each of {@link SUBGRAPH_NAMES}
+ * (written by each subgraph's `emit-schema`) at the default URLs (127.0.0.1:4001-4004). A subgraph
+ * without a schema file yet is skipped with a warning.
+ */
+export async function composeRepositorySupergraph({ root = REPOSITORY_ROOT, logger }: { root?: string; logger?: Logger } = {}): Promise<string> {
+  const subgraphs: SubgraphSchema[] = [];
+  for (const name of SUBGRAPH_NAMES) {
+    const file = path.join(root, 'subgraphs', name, 'schema.graphql');
+    const exists = await access(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) {
+      logger?.warn({ subgraph: name, file }, 'no schema.graphql yet; left out of the supergraph');
+      continue;
+    }
+    subgraphs.push({ name, url: DEFAULT_SUBGRAPH_URLS[name], sdl: await readFile(file, 'utf8') });
+  }
+  if (subgraphs.length === 0) throw new Error('No subgraph has a schema.graphql; run each subgraph\'s emit-schema first.');
+  return composeSupergraph(subgraphs);
+}
+
+// Run as a script (`pnpm compose`): write gateway/supergraph.graphql.
+if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
+  const logger = createLogger('info');
+  try {
+    await writeFile(DEFAULT_SUPERGRAPH_FILE, await composeRepositorySupergraph({ logger }));
+    logger.info({ file: DEFAULT_SUPERGRAPH_FILE }, 'supergraph written');
+  } catch (error) {
+    if (!(error instanceof CompositionFailedError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  }
+}

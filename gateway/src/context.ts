@@ -1,0 +1,7 @@
+/** What every operation carries through the gateway: set at the edge, signed to every subgraph. */
+export interface GatewayContext {
+  /** Generated for each incoming request; returned as `x-request-id` and sent to the subgraphs. */
+  requestId: string;
+  /** The verified access token's subject, or null for an anonymous request. */
+  userId: string | null;
+}

@@ -1,0 +1,122 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { GatewayErrorCode, GatewayHttpError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { GatewayPlugin } from './plugin.js';
+
+/** Issuer (`iss`) of the accounts subgraph's access tokens. */
+export const DEFAULT_TOKEN_ISSUER = 'mega-app/accounts';
+/** Audience (`aud`) of access tokens. */
+export const DEFAULT_TOKEN_AUDIENCE = 'mega-app';
+/** The only signature algorithm accepted. */
+export const TOKEN_ALGORITHM = 'EdDSA';
+/** Where the accounts subgraph serves its public signing keys, relative to its origin. */
+export const JWKS_PATH = '/.well-known/jwks.json';
+/** Allowed clock difference for `exp`/`nbf`/`iat`. @default 5 seconds */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
+/** How long fetching the key set may take. @default 5000 ms */
+export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+
+/** The key set of the accounts subgraph at `accountsUrl` (any URL on its origin). */
+export function jwksUrlFromAccountsUrl(accountsUrl: string): string {
+  return new URL(JWKS_PATH, accountsUrl).toString();
+}
+
+export interface AuthOptions {
+  /**
+   * Where the token-signing public keys are (a JWKS). A function is asked on every verification,
+   * so the URL may follow the supergraph; returning undefined means tokens cannot be checked now.
+   */
+  jwksUrl: string | (() => string | undefined);
+  /** Required `iss`. @default DEFAULT_TOKEN_ISSUER */
+  issuer?: string;
+  /** Required `aud`. @default DEFAULT_TOKEN_AUDIENCE */
+  audience?: string;
+  /** @default DEFAULT_CLOCK_TOLERANCE_SECONDS */
+  clockToleranceSeconds?: number;
+  /** @default DEFAULT_JWKS_TIMEOUT_MS */
+  jwksTimeoutMs?: number;
+  logger: Logger;
+}
+
+/** jose errors that mean "this token is bad" (as opposed to "the keys cannot be fetched"). */
+const TOKEN_PROBLEMS = new Set([
+  joseErrors.JWTExpired.code,
+  joseErrors.JWTClaimValidationFailed.code,
+  joseErrors.JWTInvalid.code,
+  joseErrors.JWSInvalid.code,
+  joseErrors.JWSSignatureVerificationFailed.code,
+  joseErrors.JOSEAlgNotAllowed.code,
+  joseErrors.JOSENotSupported.code,
+  joseErrors.JWKSNoMatchingKey.code,
+  joseErrors.JWKSMultipleMatchingKeys.code,
+]);
+
+function invalidToken(message: string): GatewayHttpError {
+  return new GatewayHttpError(401, GatewayErrorCode.UNAUTHENTICATED, message, {
+    'www-authenticate': `Bearer error="invalid_token", error_description="${message.replace(/["\\]/g, "'")}"`,
+  });
+}
+
+function keysUnavailable(): GatewayHttpError {
+  return new GatewayHttpError(503, GatewayErrorCode.SUBGRAPH_UNAVAILABLE, 'Access tokens cannot be verified right now; try again shortly.', {
+    'retry-after': '5',
+  }, { serviceName: 'accounts' });
+}
+
+/**
+ * Authentication: `Authorization: Bearer <access token>` is verified against the accounts
+ * subgraph's JWKS (EdDSA only, issuer, audience, `typ: at+jwt`, expiry) and its `sub` becomes
+ * `context.userId`. No header: anonymous. Any other header, or a token that fails a check:
+ * HTTP 401 `UNAUTHENTICATED` with `WWW-Authenticate: Bearer error="invalid_token"`, never anonymous.
+ * Keys that cannot be fetched: HTTP 503 `SUBGRAPH_UNAVAILABLE` (the client's token may be fine).
+ */
+export function useAuth(options: AuthOptions): GatewayPlugin {
+  const { logger } = options;
+  const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
+  const audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
+  const keySets = new Map<string, JWTVerifyGetKey>();
+
+  function keySet(): JWTVerifyGetKey | undefined {
+    const url = typeof options.jwksUrl === 'function' ? options.jwksUrl() : options.jwksUrl;
+    if (!url) return undefined;
+    let keys = keySets.get(url);
+    if (!keys) {
+      keys = createRemoteJWKSet(new URL(url), { timeoutDuration: options.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS });
+      keySets.set(url, keys);
+    }
+    return keys;
+  }
+
+  return {
+    name: 'auth',
+    async onRequest(request) {
+      const header = request.headers.authorization;
+      if (header === undefined || header === '') return;
+      const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(header.trim())?.[1];
+      if (!token) throw invalidToken('The Authorization header must be "Bearer <access token>".');
+      const keys = keySet();
+      if (!keys) {
+        logger.error('no JWKS URL: set JWKS_URL or include an accounts subgraph in the supergraph');
+        throw keysUnavailable();
+      }
+      try {
+        const { payload } = await jwtVerify(token, keys, {
+          algorithms: [TOKEN_ALGORITHM],
+          issuer,
+          audience,
+          typ: 'at+jwt',
+          requiredClaims: ['sub', 'exp'],
+          clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+        });
+        request.context.userId = payload.sub ?? null;
+      } catch (error) {
+        if (error instanceof joseErrors.JOSEError && TOKEN_PROBLEMS.has(error.code)) {
+          logger.debug({ reason: error.code, requestId: request.context.requestId }, 'refused an access token');
+          throw invalidToken(error instanceof joseErrors.JWTExpired ? 'The access token has expired.' : 'The access token is invalid.');
+        }
+        logger.warn({ err: error, requestId: request.context.requestId }, 'cannot fetch the token-signing keys');
+        throw keysUnavailable();
+      }
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { signIdentity } from '@mega/subgraph-kit/identity';
+import { GraphQLError } from 'graphql';
+import type { GatewayContext } from '../context.js';
+import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ConnectionPool } from './connection-pool.js';
+
+export interface SignedDataSourceOptions {
+  /** The subgraph's name in the supergraph (`accounts`, `comms`, ...). */
+  name: string;
+  url: string;
+  /** Secret shared with the subgraphs (GATEWAY_SECRET). */
+  gatewaySecret: string;
+  pool: ConnectionPool;
+  /** How long one request to this subgraph may take, body included. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+type Fetcher = RemoteGraphQLDataSource['fetcher'];
+
+/** HTTP statuses that mean "not there right now" rather than "refused this request". */
+function isUnavailableStatus(status: number): boolean {
+  return status >= 500 || status === 429 || status === 408;
+}
+
+/**
+ * The connection from the gateway to one subgraph: every request carries the caller's identity
+ * signed with the gateway secret (`@mega/subgraph-kit/identity`), goes through the shared
+ * keep-alive pool, and is cut after `timeoutMs`. A subgraph that cannot be reached, times out or
+ * answers 5xx yields `SUBGRAPH_UNAVAILABLE`; any other refusal an `INTERNAL_SERVER_ERROR`; both with
+ * `extensions.serviceName`. Nothing is cached, so a subgraph that comes back is used again at once.
+ */
+export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  readonly name: string;
+  private readonly gatewaySecret: string;
+  private readonly logger: Logger;
+
+  constructor(options: SignedDataSourceOptions) {
+    super({ url: options.url });
+    this.name = options.name;
+    this.gatewaySecret = options.gatewaySecret;
+    this.logger = options.logger;
+    const { pool, timeoutMs } = options;
+    this.fetcher = ((url, init) => pool.fetch(url, init ?? {}, timeoutMs)) as Fetcher;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    // Health checks and schema loads come with an empty context: they are anonymous.
+    const { userId, requestId } = context as Partial<GatewayContext>;
+    const headers = signIdentity(this.gatewaySecret, { userId: userId ?? null, requestId: requestId ?? randomUUID() });
+    for (const [name, value] of Object.entries(headers)) request.http!.headers.set(name, value);
+  }
+
+  override didEncounterError(
+    error: Error,
+    _request: unknown,
+    response?: { status: number; ok: boolean },
+    context?: GatewayContext,
+  ): void {
+    const requestId = context?.requestId;
+    if (response && !response.ok) {
+      if (isUnavailableStatus(response.status)) {
+        this.logger.warn({ serviceName: this.name, status: response.status, requestId }, 'subgraph unavailable');
+        throw subgraphUnavailable(this.name, error);
+      }
+      const body = error instanceof GraphQLError ? error.extensions.response : undefined;
+      this.logger.error({ serviceName: this.name, status: response.status, body, requestId }, 'subgraph refused a gateway request');
+      throw subgraphRequestFailed(this.name, response.status);
+    }
+    if (!response || error.name === 'TimeoutError' || error.name === 'AbortError') {
+      this.logger.warn({ serviceName: this.name, reason: describeNetworkError(error), requestId }, 'subgraph unavailable');
+      throw subgraphUnavailable(this.name, error);
+    }
+    this.logger.error({ serviceName: this.name, err: error, requestId }, 'unreadable subgraph response');
+    throw subgraphRequestFailed(this.name, response.status);
+  }
+}
+
+/** `ECONNREFUSED`, `TimeoutError`, ... for the logs (undici hides the code in `cause`). */
+function describeNetworkError(error: Error): string {
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  return cause?.code ?? cause?.message ?? error.name;
+}
