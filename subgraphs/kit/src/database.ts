@@ -62,6 +62,8 @@ export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
   dataDir?: string | undefined;
   /** Connections in the pool (server only). @default 10 */
   poolSize?: number;
+  /** Told about errors of idle pooled connections (a server restart, a failover); the pool replaces them. */
+  onConnectionError?: (error: Error) => void;
 }
 
 export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
@@ -89,6 +91,8 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
 
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    // Without a listener, an idle connection that the server closes would crash the process.
+    pool.on('error', (error) => options.onConnectionError?.(error));
     const db = drizzleNodePg({ client: pool, schema: options.schema, logger: queries });
     const lockKey = `mega:migrate:${options.service}`;
     return {

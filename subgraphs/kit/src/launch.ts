@@ -61,12 +61,14 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
     url: options.database.url,
     dataDir: options.database.dataDir,
     ...(options.database.poolSize ? { poolSize: options.database.poolSize } : {}),
+    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool replaces it'),
   });
+  let stopBackground: (() => Promise<void>) | undefined;
   try {
     await database.migrate();
     const services = definition.services(database.db, logger);
     if (options.seedDemoData && definition.seed) await definition.seed(services, logger);
-    const stopBackground = definition.background?.(services, logger);
+    stopBackground = definition.background?.(services, logger);
     const server = await startSubgraphServer({
       service: definition.service,
       schema: await definition.schema(),
@@ -86,6 +88,7 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
     });
     return { ...server, database, services };
   } catch (error) {
+    await stopBackground?.().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
