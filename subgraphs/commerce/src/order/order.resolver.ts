@@ -48,7 +48,7 @@ export class OrderResolver {
     return rows.map((row) => toOrderItem(row, order.total.currency));
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { nullable: true, description: 'Null only while the accounts subgraph is unreachable.' })
   buyer(@Root() order: Order): User {
     return { id: order.buyerId };
   }

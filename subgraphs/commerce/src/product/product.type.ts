@@ -18,8 +18,8 @@ export class Product {
   @Field(() => Money, { description: 'The current price of one unit.' })
   price!: Money;
 
-  @Field(() => [MediaAsset], { description: 'Product pictures, first one first.' })
-  images!: MediaAsset[];
+  @Field(() => [MediaAsset], { nullable: 'items', description: 'Product pictures, first one first. An item is null while the media subgraph is unreachable.' })
+  images!: (MediaAsset | null)[];
 
   @Field(() => Int, { description: 'Units available now.' })
   stock!: number;

@@ -68,7 +68,7 @@ export class ConversationResolver {
     return conversation;
   }
 
-  @FieldResolver(() => [User], { description: 'Everyone in the conversation, in the order they joined.' })
+  @FieldResolver(() => [User], { nullable: 'items', description: 'Everyone in the conversation, in the order they joined. An item is null while the accounts subgraph is unreachable.' })
   async members(@Root() conversation: Conversation, @Ctx() context: CommsContext): Promise<User[]> {
     const ids = await context.memberIds.load(conversation.id);
     return ids.map((id) => ({ id }));

@@ -18,7 +18,7 @@ export class Message {
   @Field(() => Date)
   sentAt!: Date;
 
-  @Field(() => User)
+  @Field(() => User, { nullable: true, description: 'Null only while the accounts subgraph is unreachable.' })
   sender!: User;
 
   @Field(() => [Attachment], { nullable: 'items', description: 'Media assets first, then products, each in the order sent.' })

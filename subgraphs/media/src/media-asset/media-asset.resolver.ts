@@ -69,7 +69,7 @@ export class MediaAssetResolver {
     return fileUrl(asset, 'thumbnail', context);
   }
 
-  @FieldResolver(() => User)
+  @FieldResolver(() => User, { nullable: true, description: 'Null only while the accounts subgraph is unreachable.' })
   owner(@Root() asset: MediaAsset): User {
     return { id: asset.ownerId };
   }

@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, postGraphQL, startStack, type Stack } from '@mega/test-utils';
+
+const HOME_QUERY = /* GraphQL */ `
+  query Home {
+    me {
+      displayName
+      conversations(first: 5) {
+        edges { node { id title messages(first: 10) { edges { node { seq body sender { id displayName } } } } } }
+      }
+    }
+    products(first: 8) {
+      edges { node { id title price { formatted } images { id url mimeType } } }
+    }
+  }
+`;
+
+interface Home {
+  me: {
+    displayName: string;
+    conversations: { edges: { node: { id: string; messages: { edges: { node: { body: string; sender: { displayName: string } } }[] } } }[] };
+  } | null;
+  products: { edges: { node: { title: string; images: { url: string; mimeType: string }[] | null } }[] } | null;
+}
+
+/** Polls `check` until it passes (the stack recovers on its own; no fixed sleeps). */
+async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+describe('the whole system as real processes on free ports', () => {
+  let dataDir: string;
+  let stack: Stack;
+  let token: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'mega-e2e-'));
+    stack = await startStack({ dataDir, gatewaySecret: 'e2e-secret-0123456789abcdef0123456789abcdef', nodeEnv: 'production' });
+    const login = await postGraphQL<{ logIn: { accessToken: string } }>(stack.urls.gateway, {
+      query: 'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { accessToken } }',
+      variables: { email: DEMO_USERS.alice.email, password: DEMO_USERS.alice.password },
+    });
+    expect(login.errors).toBeUndefined();
+    token = login.data!.logIn.accessToken;
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('answers a signed-in demo user with products and their images, and conversations with message senders, in one query', async () => {
+    const result = await postGraphQL<Home>(stack.urls.gateway, { query: HOME_QUERY }, { authorization: `Bearer ${token}` });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.me?.displayName).toBe(DEMO_USERS.alice.displayName);
+
+    const products = result.data!.products!.edges.map((e) => e.node);
+    expect(products.length).toBeGreaterThan(0);
+    for (const product of products) {
+      expect(product.images?.length).toBeGreaterThan(0);
+      const image = await fetch(product.images![0]!.url);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe(product.images![0]!.mimeType);
+    }
+
+    const messages = result.data!.me!.conversations.edges.flatMap((c) => c.node.messages.edges.map((m) => m.node));
+    expect(messages.length).toBeGreaterThan(0);
+    const senderNames = new Set(messages.map((m) => m.sender.displayName));
+    expect(senderNames.has(DEMO_USERS.alice.displayName) || senderNames.has(DEMO_USERS.bob.displayName)).toBe(true);
+  });
+
+  it('serves the other subgraphs while one is down, names the failed service, and recovers when it returns', async () => {
+    await stack.kill('media');
+    const partial = await postGraphQL<Home>(stack.urls.gateway, { query: HOME_QUERY }, { authorization: `Bearer ${token}` });
+    expect(partial.status).toBe(200);
+    expect(partial.data?.me?.displayName).toBe(DEMO_USERS.alice.displayName);
+    expect(partial.data?.products?.edges.length).toBeGreaterThan(0);
+    const failure = partial.errors?.find((e) => e.extensions?.serviceName === 'media');
+    expect(failure?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+    expect(JSON.stringify(partial.errors)).not.toMatch(/ECONNREFUSED|\n\s+at /);
+
+    await stack.restart('media');
+    const recovered = await eventually(async () => {
+      const result = await postGraphQL<Home>(stack.urls.gateway, { query: HOME_QUERY }, { authorization: `Bearer ${token}` });
+      expect(result.errors).toBeUndefined();
+      return result;
+    });
+    expect(recovered.data?.products?.edges[0]?.node.images?.[0]?.url).toMatch(/^http/);
+  });
+
+  it('reports itself alive and ready on every process', async () => {
+    for (const url of Object.values(stack.urls)) {
+      const origin = new URL(url).origin;
+      expect((await fetch(`${origin}/healthz`)).status).toBe(200);
+      expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    }
+  });
+});
