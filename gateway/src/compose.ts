@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
 import { parse, type GraphQLError } from 'graphql';
 import { DEFAULT_SUPERGRAPH_FILE } from './config.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger } from './logger.js';
 
 /** The subgraphs of the repository, in composition order, with the URLs they listen on by default. */
 export const SUBGRAPH_NAMES = ['accounts', 'comms', 'media', 'commerce'] as const;
@@ -45,10 +45,10 @@ export function composeSupergraph(subgraphs: readonly SubgraphSchema[]): string 
 
 /**
  * The repository's supergraph: `subgraphs/<name>/schema.graphql` of each of {@link SUBGRAPH_NAMES}
- * (written by each subgraph's `emit-schema`) at the default URLs (127.0.0.1:4001-4004). A subgraph
- * without a schema file yet is skipped with a warning.
+ * (written by each subgraph's `emit-schema`) at the default URLs (127.0.0.1:4001-4004).
+ * @throws when a subgraph has no schema.graphql
  */
-export async function composeRepositorySupergraph({ root = REPOSITORY_ROOT, logger }: { root?: string; logger?: Logger } = {}): Promise<string> {
+export async function composeRepositorySupergraph({ root = REPOSITORY_ROOT }: { root?: string } = {}): Promise<string> {
   const subgraphs: SubgraphSchema[] = [];
   for (const name of SUBGRAPH_NAMES) {
     const file = path.join(root, 'subgraphs', name, 'schema.graphql');
@@ -56,13 +56,9 @@ export async function composeRepositorySupergraph({ root = REPOSITORY_ROOT, logg
       () => true,
       () => false,
     );
-    if (!exists) {
-      logger?.warn({ subgraph: name, file }, 'no schema.graphql yet; left out of the supergraph');
-      continue;
-    }
+    if (!exists) throw new Error(`${file} is missing; run \`pnpm compose\`, which emits every subgraph's schema first.`);
     subgraphs.push({ name, url: DEFAULT_SUBGRAPH_URLS[name], sdl: await readFile(file, 'utf8') });
   }
-  if (subgraphs.length === 0) throw new Error('No subgraph has a schema.graphql; run each subgraph\'s emit-schema first.');
   return composeSupergraph(subgraphs);
 }
 
@@ -70,7 +66,7 @@ export async function composeRepositorySupergraph({ root = REPOSITORY_ROOT, logg
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const logger = createLogger('info');
   try {
-    await writeFile(DEFAULT_SUPERGRAPH_FILE, await composeRepositorySupergraph({ logger }));
+    await writeFile(DEFAULT_SUPERGRAPH_FILE, await composeRepositorySupergraph());
     logger.info({ file: DEFAULT_SUPERGRAPH_FILE }, 'supergraph written');
   } catch (error) {
     if (!(error instanceof CompositionFailedError)) throw error;

@@ -12,7 +12,7 @@ async function loadCart(context: CommerceContext, userId: string): Promise<Cart>
 
 @Resolver(() => Cart)
 export class CartResolver {
-  @Query(() => Cart, { description: "The signed-in user's cart (empty, version 0, before the first cart mutation)." })
+  @Query(() => Cart, { nullable: true, description: "The signed-in user's cart (empty, version 0, before the first cart mutation)." })
   cart(@Ctx() context: CommerceContext): Promise<Cart> {
     return loadCart(context, requireViewer(context));
   }

@@ -8,7 +8,7 @@ import { checkSearch, decodeProductCursor } from './validation.js';
 
 @Resolver(() => Product)
 export class ProductResolver {
-  @Query(() => ProductConnection, { description: 'The catalogue by title; anyone may browse it.' })
+  @Query(() => ProductConnection, { nullable: true, description: 'The catalogue by title; anyone may browse it.' })
   async products(
     @Arg('first', () => Int, { nullable: true, description: '1 to 100. @default 20' }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,

@@ -13,7 +13,7 @@ import { checkMemberIds, checkTitle, CONVERSATION_MEMBERS_MAX, CONVERSATION_MEMB
 /** Objects of type Conversation are only ever made for its members, so its fields need no further check. */
 @Resolver(() => Conversation)
 export class ConversationResolver {
-  @Query(() => ConversationConnection, { description: "The signed-in user's conversations, latest activity first." })
+  @Query(() => ConversationConnection, { nullable: true, description: "The signed-in user's conversations, latest activity first." })
   conversations(
     @Arg('first', () => Int, { nullable: true }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,

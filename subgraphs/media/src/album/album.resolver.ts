@@ -22,7 +22,7 @@ async function ownAlbum(context: MediaContext, viewerId: string, id: string): Pr
 
 @Resolver(() => Album)
 export class AlbumResolver {
-  @Query(() => AlbumConnection, { description: "The signed-in user's albums, newest first." })
+  @Query(() => AlbumConnection, { nullable: true, description: "The signed-in user's albums, newest first." })
   async albums(
     @Arg('first', () => Int, { nullable: true, description: '1 to 100; default 20.' }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,

@@ -17,7 +17,7 @@ export class MediaAssetResolver {
     return resolveMediaAssetReference({ id }, context);
   }
 
-  @Query(() => MediaAssetConnection, { description: "The signed-in user's media, newest first, including PRIVATE and unfinished assets." })
+  @Query(() => MediaAssetConnection, { nullable: true, description: "The signed-in user's media, newest first, including PRIVATE and unfinished assets." })
   myMedia(
     @Arg('first', () => Int, { nullable: true, description: '1 to 100; default 20.' }) first: number | null,
     @Arg('after', () => String, { nullable: true }) after: string | null,
