@@ -68,6 +68,11 @@ const CONVERSATION = /* GraphQL */ `
     conversation(id: $id) { id title unreadCount members { id } lastMessage { id body } messages(first: 100) { edges { node { id seq body } } } }
   }
 `;
+const LAST_ATTACHMENTS = /* GraphQL */ `
+  query LastAttachments($id: ID!) {
+    conversation(id: $id) { lastMessage { id attachments { __typename ... on MediaAsset { id title visibility url thumbnailUrl } } } }
+  }
+`;
 const ORDER = /* GraphQL */ `
   query Order($id: ID!) { order(id: $id) { id status total { amountCents } items { quantity product { id } } } }
 `;
@@ -147,7 +152,10 @@ let conversationId: string;
 let messageId: string;
 const messageBody = `Meet me at the usual place, ${randomUUID()}`;
 let orderId: string;
-/** The owner's PRIVATE demo photos, oldest first. */
+/** The clientMutationIds the owner used: another user replaying them must not get the owner's results. */
+const ownerMessageMutationId = randomUUID();
+const ownerCheckoutMutationId = randomUUID();
+/** The owner's two PRIVATE demo photos, by title. */
 let privateAssets: Asset[];
 /** The owner's PUBLIC avatar. */
 let publicAsset: Asset;
@@ -167,7 +175,7 @@ async function succeed<T>(viewer: Viewer, query: string, variables?: Record<stri
   return result.data!;
 }
 
-/** The code and path of every error, for `toContainEqual`. */
+/** The code and path of every error, to compare with the expected ones. */
 function failures(result: GraphQLResponse<unknown>) {
   return (result.errors ?? []).map((error) => ({ code: error.extensions?.code, path: error.path }));
 }
@@ -177,8 +185,10 @@ function ownerSecrets(): string[] {
   return [messageBody, DEMO_USERS.alice.email, ...privateAssets.map((asset) => asset.title)];
 }
 
+/** Checks the whole body: data, errors and extensions (the gateway's `valueCompletion`, for one). */
 function expectNothingPrivate(result: GraphQLResponse<unknown>) {
-  const text = JSON.stringify({ data: result.data, errors: result.errors });
+  const { headers: _headers, ...body } = result;
+  const text = JSON.stringify(body);
   for (const secret of ownerSecrets()) expect(text).not.toContain(secret);
 }
 
@@ -210,13 +220,15 @@ beforeAll(async () => {
 
   const started = await succeed<{ startConversation: { id: string } }>(owner, START_CONVERSATION, { memberIds: [partner.id] });
   conversationId = started.startConversation.id;
-  const sent = await succeed<{ sendMessage: { id: string } }>(owner, SEND_MESSAGE, { input: { conversationId, body: messageBody } });
+  const sent = await succeed<{ sendMessage: { id: string } }>(owner, SEND_MESSAGE, {
+    input: { conversationId, body: messageBody, clientMutationId: ownerMessageMutationId },
+  });
   messageId = sent.sendMessage.id;
 
   const products = await succeed<{ products: Connection<{ id: string }> }>(null, '{ products(first: 3) { edges { node { id } } } }');
   const [first, second] = products.products.edges.map((edge) => edge.node.id);
   await succeed(owner, ADD_TO_CART, { productId: first, quantity: 1 });
-  const checkout = await succeed<{ checkout: { id: string; status: string } }>(owner, CHECKOUT, { clientMutationId: randomUUID() });
+  const checkout = await succeed<{ checkout: { id: string; status: string } }>(owner, CHECKOUT, { clientMutationId: ownerCheckoutMutationId });
   orderId = checkout.checkout.id;
   expect(checkout.checkout.status).toBe('PLACED');
   await succeed(owner, ADD_TO_CART, { productId: second, quantity: 2 });
@@ -309,13 +321,59 @@ describe('another signed-in user through the gateway', () => {
     expect(send.data ?? null).toBeNull();
     expect(failures(send)).toEqual([{ code: 'NOT_FOUND', path: ['sendMessage'] }]);
 
-    const retried = await request(intruder, SEND_MESSAGE, { input: { conversationId, body: 'let me in', clientMutationId: randomUUID() } });
-    expect(failures(retried)).toEqual([{ code: 'NOT_FOUND', path: ['sendMessage'] }]);
+    const replayed = await request(intruder, SEND_MESSAGE, { input: { conversationId, body: 'let me in', clientMutationId: ownerMessageMutationId } });
+    expect(replayed.data ?? null).toBeNull();
+    expect(failures(replayed)).toEqual([{ code: 'NOT_FOUND', path: ['sendMessage'] }]);
+    expectNothingPrivate(replayed);
 
     const read = await request(intruder, MARK_READ, { conversationId, seq: 1_000 });
     expect(read.data ?? null).toBeNull();
     expect(failures(read)).toEqual([{ code: 'NOT_FOUND', path: ['markRead'] }]);
     expectNothingPrivate(read);
+  });
+
+  it("gets its own results, never the owner's, when it replays the owner's clientMutationIds", async () => {
+    const checkout = await request(intruder, CHECKOUT, { clientMutationId: ownerCheckoutMutationId });
+    expect(checkout.data ?? null).toBeNull();
+    expect(failures(checkout)).toEqual([{ code: 'BAD_USER_INPUT', path: ['checkout'] }]);
+    expect(JSON.stringify(checkout)).not.toContain(orderId);
+
+    const own = await succeed<{ startConversation: { id: string } }>(intruder, START_CONVERSATION, { memberIds: [partner.id] });
+    const input = { conversationId: own.startConversation.id, body: 'my own words', clientMutationId: ownerMessageMutationId };
+    const sent = await request<{ sendMessage: { id: string; body: string } }>(intruder, SEND_MESSAGE, { input });
+    expect(sent.errors).toBeUndefined();
+    expect(sent.data?.sendMessage.id).not.toBe(messageId);
+    expect(sent.data?.sendMessage.body).toBe('my own words');
+    expectNothingPrivate(sent);
+  });
+
+  it("answers the owner's ids exactly as it answers ids that do not exist, so they cannot be probed", async () => {
+    const unknownId = randomUUID();
+    const album = await succeed<{ createAlbum: { id: string } }>(intruder, 'mutation { createAlbum(title: "Probe") { id } }');
+    const probes: [string, (id: string) => Record<string, unknown>, string][] = [
+      [CONVERSATION, (id) => ({ id }), conversationId],
+      [SEND_MESSAGE, (id) => ({ input: { conversationId: id, body: 'probe' } }), conversationId],
+      [MARK_READ, (id) => ({ conversationId: id, seq: 1 }), conversationId],
+      [ORDER, (id) => ({ id }), orderId],
+      [CANCEL_ORDER, (id) => ({ orderId: id }), orderId],
+      [MEDIA_ASSET, (id) => ({ id }), privateAssets[0]!.id],
+      [UPDATE_MEDIA, (id) => ({ id, input: { title: 'probe' } }), privateAssets[0]!.id],
+      [DELETE_MEDIA, (id) => ({ id }), privateAssets[0]!.id],
+      [
+        'mutation($albumId: ID!, $assetId: ID!) { addToAlbum(albumId: $albumId, assetId: $assetId) { id } }',
+        (id) => ({ albumId: album.createAlbum.id, assetId: id }),
+        privateAssets[0]!.id,
+      ],
+    ];
+    for (const [operation, variables, ownerId] of probes) {
+      const [forOwners, forNobodys] = await Promise.all([
+        request(intruder, operation, variables(ownerId)),
+        request(intruder, operation, variables(unknownId)),
+      ]);
+      const { headers: _a, ...ownerAnswer } = forOwners;
+      const { headers: _b, ...unknownAnswer } = forNobodys;
+      expect(ownerAnswer).toEqual(unknownAnswer);
+    }
   });
 
   it("gets a conversation of its own, never the owner's, when it starts one with the owner's partner or with both", async () => {
@@ -403,9 +461,7 @@ describe('another signed-in user through the gateway', () => {
     expect(sent.data?.sendMessage.attachments).toEqual([null]);
     expectNothingPrivate(sent);
 
-    const readByPartner = await request(partner, CONVERSATION.replace('lastMessage { id body }', 'lastMessage { id attachments { ... on MediaAsset { id title url } } }'), {
-      id: started.startConversation.id,
-    });
+    const readByPartner = await request(partner, LAST_ATTACHMENTS, { id: started.startConversation.id });
     expect(readByPartner.data).toMatchObject({ conversation: { lastMessage: { id: sent.data!.sendMessage.id, attachments: [null] } } });
     expectNothingPrivate(readByPartner);
   });

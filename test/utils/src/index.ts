@@ -1,6 +1,8 @@
 export { createPgliteDatabase, createPostgresDatabase, DATABASE_DRIVERS, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './databases.js';
 export { postGraphQL, querySubgraph, TEST_GATEWAY_SECRET, type GraphQLResponse } from './signed-fetch.js';
 export { freePort } from './ports.js';
-export { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, SUBGRAPHS, startStack, type ServiceName, type Stack, type StackOptions } from './stack.js';
+export { buildServices, bundlePath } from './build.js';
+export { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
+export { startStack, type Stack, type StackOptions } from './stack.js';
 export { startFederation, type Federation, type FederationOptions } from './federation.js';
 export { DEMO_USERS } from '@mega/subgraph-kit/demo';

@@ -6,7 +6,8 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SERVICES, startStack, type Stack } from './stack.js';
+import { SERVICES } from './services.js';
+import { startStack, type Stack } from './stack.js';
 
 /** Resident set size of a process and all its descendants, in MiB. */
 async function treeRssMiB(pid: number): Promise<number> {

@@ -1,20 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { buildServices, bundlePath } from './build.js';
 import { freePort } from './ports.js';
-
-/** The repository root (test/utils/src -> ../../..). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-/** Every process of the system, in start order. */
-export const SERVICES = ['accounts', 'comms', 'media', 'commerce', 'gateway'] as const;
-export type ServiceName = (typeof SERVICES)[number];
-export const SUBGRAPHS = ['accounts', 'comms', 'media', 'commerce'] as const satisfies readonly ServiceName[];
-
-/** The documented default ports (DESIGN.md). */
-export const DEFAULT_STACK_PORTS: Record<ServiceName, number> = { gateway: 4000, accounts: 4001, comms: 4002, media: 4003, commerce: 4004 };
+import { REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
 
 export interface StackOptions {
   /** Ports per service; 0 picks a free one. @default all 0 */
@@ -34,6 +23,8 @@ export interface StackOptions {
   onLine?: (service: ServiceName, line: string) => void;
   /** How long to wait for every /readyz. @default 120000 */
   readyTimeoutMs?: number;
+  /** Bundle the services first (see build.ts); false runs what `dist/` already holds. @default true */
+  build?: boolean;
 }
 
 export interface Stack {
@@ -51,14 +42,6 @@ export interface Stack {
   stop(timeoutMs?: number): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
-
-const ENTRY: Record<ServiceName, string> = {
-  gateway: 'gateway/src/main.ts',
-  accounts: 'subgraphs/accounts/src/main.ts',
-  comms: 'subgraphs/comms/src/main.ts',
-  media: 'subgraphs/media/src/main.ts',
-  commerce: 'subgraphs/commerce/src/main.ts',
-};
 
 const MAX_LOG_LINES = 400;
 
@@ -113,7 +96,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
 
   const launch = async (service: ServiceName) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, ENTRY[service])], {
+    const child = spawn(process.execPath, ['--enable-source-maps', bundlePath(service)], {
       cwd: REPO_ROOT,
       env: envFor(service),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -147,6 +130,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     return stopped;
   };
 
+  if (options.build ?? true) await buildServices(SERVICES);
   try {
     await Promise.all(SERVICES.map(launch));
   } catch (error) {

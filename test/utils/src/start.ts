@@ -9,7 +9,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEMO_USERS } from '@mega/subgraph-kit/demo';
 import { formatLogLine } from './log-format.js';
-import { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, startStack, type ServiceName } from './stack.js';
+import { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, type ServiceName } from './services.js';
+import { startStack } from './stack.js';
 
 const started = performance.now();
 const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
