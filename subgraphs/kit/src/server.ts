@@ -104,6 +104,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
 
   const apollo = new ApolloServer<TContext & ApolloBaseContext>({
     schema: options.schema,
+    stopOnTerminationSignals: false, // main.ts owns the signals and drains through stop()
     csrfPrevention: false, // only the gateway calls subgraphs, and only with signed requests
     introspection: true, // the gateway and `pnpm compose` read the SDL through _service
     includeStacktraceInErrorResponses: options.development ?? false,

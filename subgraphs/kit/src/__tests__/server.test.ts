@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { gql } from 'graphql-tag';
+import { describe, expect, it } from 'vitest';
+import { querySubgraph, TEST_GATEWAY_SECRET } from '@mega/test-utils';
+import { createLogger } from '../logger.js';
+import { startSubgraphServer } from '../server.js';
+import { signIdentity } from '../identity.js';
+
+/** A subgraph whose `slow` field answers only when the test releases it. */
+function slowSubgraph() {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let started!: () => void;
+  const inFlight = new Promise<void>((resolve) => (started = resolve));
+  const schema = buildSubgraphSchema({
+    typeDefs: gql`
+      type Query {
+        slow: String
+        viewer: String
+        boom: String
+      }
+    `,
+    resolvers: {
+      Query: {
+        slow: async () => {
+          started();
+          await released;
+          return 'done';
+        },
+        viewer: (_: unknown, __: unknown, context: { identity: { userId: string | null } }) => context.identity.userId,
+        boom: () => {
+          throw new Error('secret detail from the database');
+        },
+      },
+    },
+  });
+  return { schema, release, inFlight };
+}
+
+describe('subgraph server', () => {
+  const logger = createLogger('kit-test', 'silent');
+
+  it('finishes in-flight requests on stop() and refuses new connections afterwards', async () => {
+    const { schema, release, inFlight } = slowSubgraph();
+    const server = await startSubgraphServer({ service: 'test', schema, port: 0, gatewaySecret: TEST_GATEWAY_SECRET, context: (identity) => ({ identity }), logger });
+    const pending = querySubgraph<{ slow: string }>(server.url, null, '{ slow }');
+    await inFlight;
+    const stopped = server.stop();
+    release();
+    const result = await pending;
+    expect(result.status).toBe(200);
+    expect(result.data?.slow).toBe('done');
+    await stopped;
+    await expect(fetch(server.url.replace('/graphql', '/healthz'))).rejects.toThrow();
+  });
+
+  it('passes the identity signed by the gateway to resolvers and refuses a stale signature', async () => {
+    const { schema } = slowSubgraph();
+    const server = await startSubgraphServer({ service: 'test', schema, port: 0, gatewaySecret: TEST_GATEWAY_SECRET, context: (identity) => ({ identity }), logger });
+    try {
+      const userId = randomUUID();
+      expect((await querySubgraph<{ viewer: string }>(server.url, userId, '{ viewer }')).data?.viewer).toBe(userId);
+      const stale = signIdentity(TEST_GATEWAY_SECRET, { userId, requestId: 'r' }, Date.now() - 5 * 60_000);
+      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...stale }, body: '{"query":"{ viewer }"}' });
+      expect(response.status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('masks unexpected resolver errors as INTERNAL_SERVER_ERROR without their message', async () => {
+    const { schema } = slowSubgraph();
+    const server = await startSubgraphServer({ service: 'test', schema, port: 0, gatewaySecret: TEST_GATEWAY_SECRET, context: (identity) => ({ identity }), logger });
+    try {
+      const result = await querySubgraph(server.url, null, '{ boom }');
+      expect(result.errors?.[0]?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(JSON.stringify(result)).not.toContain('secret detail');
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('answers malformed JSON with 400 and an oversized body with 413', async () => {
+    const { schema } = slowSubgraph();
+    const server = await startSubgraphServer({
+      service: 'test',
+      schema,
+      port: 0,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      context: (identity) => ({ identity }),
+      logger,
+      maxBodyBytes: 1024,
+    });
+    try {
+      const headers = { 'content-type': 'application/json', ...signIdentity(TEST_GATEWAY_SECRET, { userId: null, requestId: 'r' }) };
+      const malformed = await fetch(server.url, { method: 'POST', headers, body: '{"query":' });
+      expect(malformed.status).toBe(400);
+      const large = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: `{ viewer } # ${'x'.repeat(2048)}` }) });
+      expect(large.status).toBe(413);
+    } finally {
+      await server.stop();
+    }
+  });
+});
