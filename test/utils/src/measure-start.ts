@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:start`: cold and warm start time of the whole embedded stack, and the resident
  * memory of each process once it is idle. Cold = empty data directory (initdb, migrations,
- * seed); warm = the same directory again. Prints a Markdown table for the README.
+ * seed); warm = the same directory again. Prints a Markdown table for the README. With
+ * DATABASE_URL set, the subgraphs use that PostgreSQL server instead of PGlite.
  */
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,11 @@ async function treeRssMiB(pid: number): Promise<number> {
 
 async function timedStart(dataDir: string): Promise<{ stack: Stack; seconds: number }> {
   const started = performance.now();
-  const stack = await startStack({ dataDir, gatewaySecret: 'bench-secret-0123456789abcdef0123456789abcdef' });
+  const stack = await startStack({
+    dataDir,
+    gatewaySecret: 'bench-secret-0123456789abcdef0123456789abcdef',
+    ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+  });
   return { stack, seconds: (performance.now() - started) / 1000 };
 }
 
