@@ -3,6 +3,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import { gql } from 'graphql-tag';
 import { describe, expect, it } from 'vitest';
 import { querySubgraph, TEST_GATEWAY_SECRET } from '@mega/test-utils';
+import type { BaseContext } from '../context.js';
 import { createLogger } from '../logger.js';
 import { startSubgraphServer } from '../server.js';
 import { signIdentity } from '../identity.js';
@@ -28,7 +29,7 @@ function slowSubgraph() {
           await released;
           return 'done';
         },
-        viewer: (_: unknown, __: unknown, context: { identity: { userId: string | null } }) => context.identity.userId,
+        viewer: (_: unknown, __: unknown, context: unknown) => (context as BaseContext).identity.userId,
         boom: () => {
           throw new Error('secret detail from the database');
         },
