@@ -32,7 +32,7 @@ export default tseslint.config(
   {
     files: ['subgraphs/kit/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['@mega/*', '!@mega/subgraph-kit'], message: 'The kit depends on no subgraph.' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@mega/*', '!@mega/subgraph-kit', '!@mega/test-utils'], message: 'The kit depends on no subgraph.' }] }],
     },
   },
   ...subgraphBoundaries,
