@@ -11,6 +11,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
   },
   test: {
+    reporters: ['default', './test/utils/src/summary-reporter.ts'],
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', APOLLO_TELEMETRY_DISABLED: '1' },
     testTimeout: 30_000,
     hookTimeout: 120_000,
