@@ -171,7 +171,7 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, server: ApolloServer<GatewayContext>): Promise<void> {
     const method = req.method ?? 'GET';
-    const context: GatewayContext = { requestId: newRequestId(), userId: null };
+    const context: GatewayContext = { requestId: newRequestId(), userId: null, clientIp: req.socket.remoteAddress ?? '' };
     const request: GatewayRequest = { method, headers: req.headers, context, setResponseHeader: (name, value) => res.setHeader(name, value) };
     for (const plugin of plugins) await plugin.onRequest?.(request);
     const body = method === 'POST' ? await readJsonBody(req, maxBodyBytes) : undefined;

@@ -4,4 +4,6 @@ export interface GatewayContext {
   requestId: string;
   /** The verified access token's subject, or null for an anonymous request. */
   userId: string | null;
+  /** The client's address (the socket's peer); sent to subgraphs for rate limits and login throttling. */
+  clientIp: string;
 }

@@ -141,7 +141,7 @@ describe('gateway in front of accounts and a probe subgraph', () => {
   });
 
   describe('upstream requests', () => {
-    it('signs every subgraph request with the user id and the request id it returns as x-request-id', async () => {
+    it('signs every subgraph request with the user id, the client address and the request id it returns as x-request-id', async () => {
       const { token, id } = await newUser('gw_bob');
       const result = await postGraphQL<{ probe: { userId: string; requestId: string } }>(
         url,
@@ -150,7 +150,7 @@ describe('gateway in front of accounts and a probe subgraph', () => {
       );
       expect(result.data?.probe.userId).toBe(id);
       expect(result.data?.probe.requestId).toBe(result.headers.get('x-request-id'));
-      expect(probe.identities.at(-1)).toEqual({ userId: id, requestId: result.headers.get('x-request-id') });
+      expect(probe.identities.at(-1)).toEqual({ userId: id, requestId: result.headers.get('x-request-id'), clientIp: '127.0.0.1' });
     });
 
     it('joins an entity across subgraphs', async () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { signIdentity } from '@mega/subgraph-kit/identity';
+import { IdentityHeader, identityHeaders, signIdentity } from '@mega/subgraph-kit/identity';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
@@ -35,22 +35,34 @@ function isUnavailableStatus(status: number): boolean {
  */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
-  private readonly gatewaySecret: string;
   private readonly logger: Logger;
 
   constructor(options: SignedDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
-    this.gatewaySecret = options.gatewaySecret;
     this.logger = options.logger;
-    const { pool, timeoutMs } = options;
-    this.fetcher = ((url, init) => pool.fetch(url, init ?? {}, timeoutMs)) as Fetcher;
+    const { pool, timeoutMs, gatewaySecret } = options;
+    // Signing happens here, on the exact bytes sent: willSendRequest only sees the request before
+    // Apollo serializes it.
+    this.fetcher = ((url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+      const headers = { ...init.headers };
+      const signed = signIdentity(
+        gatewaySecret,
+        {
+          userId: headers[IdentityHeader.user] || null,
+          requestId: headers[IdentityHeader.requestId] ?? randomUUID(),
+          clientIp: headers[IdentityHeader.clientIp] ?? '',
+        },
+        { method: init.method ?? 'POST', path: new URL(url).pathname + new URL(url).search, body: init.body ?? '' },
+      );
+      return pool.fetch(url, { ...init, headers: { ...headers, ...signed } }, timeoutMs);
+    }) as unknown as Fetcher;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and schema loads come with an empty context: they are anonymous.
-    const { userId, requestId } = context as Partial<GatewayContext>;
-    const headers = signIdentity(this.gatewaySecret, { userId: userId ?? null, requestId: requestId ?? randomUUID() });
+    const { userId, requestId, clientIp } = context as Partial<GatewayContext>;
+    const headers = identityHeaders({ userId: userId ?? null, requestId: requestId ?? randomUUID(), clientIp: clientIp ?? '' });
     for (const [name, value] of Object.entries(headers)) request.http!.headers.set(name, value);
   }
 

@@ -1,17 +1,25 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * The identity the gateway passes to subgraphs, signed so that a subgraph can tell a request
- * relayed by the gateway from one forged by anything else that reaches its port.
+ * relayed by the gateway from one forged, altered or replayed by anything else that reaches its port.
  *
- * Wire format (version 1): headers `x-mega-user` (user id, empty when anonymous),
- * `x-mega-request-id`, `x-mega-timestamp` (milliseconds since the epoch) and `x-mega-signature`,
- * the base64url HMAC-SHA256 over `v1\n<timestamp>\n<user>\n<request id>` with the shared secret.
+ * Wire format (version 2): the headers below. The signature is the base64url HMAC-SHA256, with the
+ * shared secret, over the lines
+ * `v2`, method, path, timestamp, nonce, user, request id, client ip, base64url SHA-256 of the body.
+ * A subgraph accepts a signature once (per nonce) and only within {@link DEFAULT_MAX_SKEW_MS} of its clock.
  */
 export const IdentityHeader = {
+  /** The signed-in user's id; empty when anonymous. */
   user: 'x-mega-user',
+  /** The gateway's id for the client request, for logs. */
   requestId: 'x-mega-request-id',
+  /** The client's address as the gateway saw it (rate limits, login throttling). */
+  clientIp: 'x-mega-client-ip',
+  /** Milliseconds since the epoch. */
   timestamp: 'x-mega-timestamp',
+  /** Random, one per upstream request. */
+  nonce: 'x-mega-nonce',
   signature: 'x-mega-signature',
 } as const;
 
@@ -22,45 +30,103 @@ export interface Identity {
   /** The signed-in user's id, or null for an anonymous request. */
   userId: string | null;
   requestId: string;
+  /** The client's IP address as seen by the gateway; empty when unknown (health checks). */
+  clientIp: string;
 }
 
-function mac(secret: string, timestamp: string, user: string, requestId: string): string {
-  return createHmac('sha256', secret).update(`v1\n${timestamp}\n${user}\n${requestId}`).digest('base64url');
+/** What is signed besides the identity: the request itself. */
+export interface SignedRequest {
+  method: string;
+  /** Path and query of the subgraph URL, e.g. `/graphql`. */
+  path: string;
+  /** The exact body bytes sent; empty for GET and WebSocket upgrades. */
+  body: string | Buffer;
 }
 
-/** Headers to add to an upstream request on behalf of `identity`. */
-export function signIdentity(secret: string, identity: Identity, now = Date.now()): Record<string, string> {
-  const timestamp = String(now);
-  const user = identity.userId ?? '';
+function bodyHash(body: string | Buffer): string {
+  return createHash('sha256').update(body).digest('base64url');
+}
+
+function mac(secret: string, request: SignedRequest, timestamp: string, nonce: string, identity: { user: string; requestId: string; clientIp: string }): string {
+  const lines = ['v2', request.method.toUpperCase(), request.path, timestamp, nonce, identity.user, identity.requestId, identity.clientIp, bodyHash(request.body)];
+  return createHmac('sha256', secret).update(lines.join('\n')).digest('base64url');
+}
+
+/** The identity headers of `identity`, unsigned (the gateway sets these first and signs when it sends). */
+export function identityHeaders(identity: Identity): Record<string, string> {
   return {
-    [IdentityHeader.user]: user,
+    [IdentityHeader.user]: identity.userId ?? '',
     [IdentityHeader.requestId]: identity.requestId,
-    [IdentityHeader.timestamp]: timestamp,
-    [IdentityHeader.signature]: mac(secret, timestamp, user, identity.requestId),
+    [IdentityHeader.clientIp]: identity.clientIp,
   };
 }
 
-export type VerifyResult = { ok: true; identity: Identity } | { ok: false; reason: 'missing' | 'stale' | 'forged' };
+/** All headers to add to an upstream request on behalf of `identity`: identity, timestamp, nonce and signature. */
+export function signIdentity(secret: string, identity: Identity, request: SignedRequest, now = Date.now()): Record<string, string> {
+  const timestamp = String(now);
+  const nonce = randomBytes(16).toString('base64url');
+  const user = identity.userId ?? '';
+  return {
+    ...identityHeaders(identity),
+    [IdentityHeader.timestamp]: timestamp,
+    [IdentityHeader.nonce]: nonce,
+    [IdentityHeader.signature]: mac(secret, request, timestamp, nonce, { user, requestId: identity.requestId, clientIp: identity.clientIp }),
+  };
+}
+
+export type VerifyResult = { ok: true; identity: Identity } | { ok: false; reason: 'missing' | 'stale' | 'forged' | 'replayed' };
 
 /**
- * Checks the identity headers of an incoming request.
+ * Remembers the nonces of accepted signatures for the skew window, so each signed request is
+ * accepted once. Per process: a replay to another instance is refused only by TLS between the
+ * gateway and the subgraphs (see docs/security.md).
+ */
+export class NonceCache {
+  private readonly seen = new Map<string, number>();
+  constructor(
+    private readonly ttlMs = 2 * DEFAULT_MAX_SKEW_MS,
+    /** Bounds memory under a flood; the oldest entries go first. @default 200000 */
+    private readonly maxEntries = 200_000,
+  ) {}
+
+  /** @returns false when the nonce was already used */
+  add(nonce: string, now = Date.now()): boolean {
+    if (this.seen.has(nonce)) return false;
+    this.seen.set(nonce, now + this.ttlMs);
+    if (this.seen.size > this.maxEntries || this.seen.size % 1024 === 0) this.prune(now);
+    return true;
+  }
+
+  private prune(now: number): void {
+    for (const [nonce, expires] of this.seen) {
+      if (expires > now && this.seen.size <= this.maxEntries) break;
+      this.seen.delete(nonce);
+    }
+  }
+}
+
+/**
+ * Checks the identity headers of an incoming request against the request itself.
  * @returns `ok: true` with the identity; otherwise why it was refused: `missing` (no signature),
- * `stale` (timestamp outside the allowed skew) or `forged` (signature does not match).
+ * `stale` (timestamp outside the allowed skew), `forged` (signature does not match the request)
+ * or `replayed` (this signature was already used)
  */
 export function verifyIdentity(
   secret: string,
   get: (name: string) => string | undefined,
-  { now = Date.now(), maxSkewMs = DEFAULT_MAX_SKEW_MS } = {},
+  request: SignedRequest,
+  { now = Date.now(), maxSkewMs = DEFAULT_MAX_SKEW_MS, nonces }: { now?: number; maxSkewMs?: number; nonces?: NonceCache } = {},
 ): VerifyResult {
   const signature = get(IdentityHeader.signature);
   const timestamp = get(IdentityHeader.timestamp);
-  if (!signature || !timestamp) return { ok: false, reason: 'missing' };
+  const nonce = get(IdentityHeader.nonce);
+  if (!signature || !timestamp || !nonce) return { ok: false, reason: 'missing' };
   const ts = Number(timestamp);
   if (!Number.isFinite(ts) || Math.abs(now - ts) > maxSkewMs) return { ok: false, reason: 'stale' };
-  const user = get(IdentityHeader.user) ?? '';
-  const requestId = get(IdentityHeader.requestId) ?? '';
-  const expected = Buffer.from(mac(secret, timestamp, user, requestId));
+  const identity = { user: get(IdentityHeader.user) ?? '', requestId: get(IdentityHeader.requestId) ?? '', clientIp: get(IdentityHeader.clientIp) ?? '' };
+  const expected = Buffer.from(mac(secret, request, timestamp, nonce, identity));
   const given = Buffer.from(signature);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'forged' };
-  return { ok: true, identity: { userId: user || null, requestId } };
+  if (nonces && !nonces.add(nonce, now)) return { ok: false, reason: 'replayed' };
+  return { ok: true, identity: { userId: identity.user || null, requestId: identity.requestId, clientIp: identity.clientIp } };
 }

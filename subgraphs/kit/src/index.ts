@@ -5,7 +5,7 @@ export { openDatabase, PGLITE_SETTINGS, QueryCounter, type Database, type Databa
 export { DEMO_CONVERSATIONS, DEMO_PRODUCTS, DEMO_USERS, demoId, type DemoUser } from './demo.js';
 export { badUserInput, conflict, ErrorCode, forbidden, notFound, unauthenticated } from './errors.js';
 export { clientMutationsTable, MAX_CLIENT_MUTATION_ID_LENGTH, runOnce, type ClientMutationsTable } from './idempotency.js';
-export { IdentityHeader, signIdentity, verifyIdentity, type Identity, type VerifyResult } from './identity.js';
+export { DEFAULT_MAX_SKEW_MS, identityHeaders, IdentityHeader, NonceCache, signIdentity, verifyIdentity, type Identity, type SignedRequest, type VerifyResult } from './identity.js';
 export { launchSubgraph, startOptionsFromConfig, type RunningSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from './launch.js';
 export { createLogger, type Logger } from './logger.js';
 export {

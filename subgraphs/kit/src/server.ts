@@ -7,7 +7,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { BaseContext } from './context.js';
 import { ErrorCode } from './errors.js';
-import { verifyIdentity, type Identity } from './identity.js';
+import { NonceCache, verifyIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
 
 /** Largest request body a subgraph reads. @default 1 MiB */
@@ -126,11 +126,19 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   });
   await apollo.start();
 
+  const nonces = new NonceCache();
+
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const verified = verifyIdentity(options.gatewaySecret, (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value[0] : value;
-    });
+    const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
+    const verified = verifyIdentity(
+      options.gatewaySecret,
+      (name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value[0] : value;
+      },
+      { method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, body: raw },
+      { nonces },
+    );
     if (!verified.ok) {
       logger.warn({ reason: verified.reason, path: url.pathname }, 'refused an unsigned or forged request');
       sendError(res, 401, ErrorCode.UNAUTHENTICATED, `Request is not signed by the gateway (${verified.reason}).`);
@@ -140,7 +148,6 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
-    const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     const body = req.method === 'POST' ? parseBody(raw, req.headers['content-type']) : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },

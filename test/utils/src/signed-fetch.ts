@@ -15,12 +15,13 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
 export async function postGraphQL<TData = Record<string, unknown>>(
   url: string,
   body: { query: string; variables?: Record<string, unknown>; operationName?: string },
-  headers: Record<string, string> = {},
+  headers: Record<string, string> | ((body: string) => Record<string, string>) = {},
 ): Promise<GraphQLResponse<TData>> {
+  const payload = JSON.stringify(body);
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json', ...(typeof headers === 'function' ? headers(payload) : headers) },
+    body: payload,
   });
   const text = await response.text();
   let json: { data?: TData | null; errors?: GraphQLResponse['errors'] } = {};
@@ -40,5 +41,7 @@ export function querySubgraph<TData = Record<string, unknown>>(
   variables?: Record<string, unknown>,
   secret = TEST_GATEWAY_SECRET,
 ): Promise<GraphQLResponse<TData>> {
-  return postGraphQL<TData>(url, { query, ...(variables ? { variables } : {}) }, signIdentity(secret, { userId, requestId: randomUUID() }));
+  return postGraphQL<TData>(url, { query, ...(variables ? { variables } : {}) }, (body) =>
+    signIdentity(secret, { userId, requestId: randomUUID(), clientIp: '127.0.0.1' }, { method: 'POST', path: new URL(url).pathname, body }),
+  );
 }

@@ -75,10 +75,16 @@ export async function startProbeSubgraph({ port = 0 } = {}): Promise<ProbeSubgra
   const { url } = await startStandaloneServer(server, {
     listen: { port, host: '127.0.0.1' },
     context: async ({ req }) => {
-      const verified = verifyIdentity(TEST_GATEWAY_SECRET, (name) => {
-        const value = req.headers[name];
-        return Array.isArray(value) ? value[0] : value;
-      });
+      // The standalone server has parsed the body already; Apollo's own serialization of it is what the gateway signed.
+      const body = req.method === 'POST' ? JSON.stringify((req as { body?: unknown }).body) : '';
+      const verified = verifyIdentity(
+        TEST_GATEWAY_SECRET,
+        (name) => {
+          const value = req.headers[name];
+          return Array.isArray(value) ? value[0] : value;
+        },
+        { method: req.method ?? 'POST', path: req.url ?? '/', body },
+      );
       if (!verified.ok) {
         throw new GraphQLError(`unsigned request (${verified.reason})`, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
       }

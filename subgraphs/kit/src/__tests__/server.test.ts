@@ -56,15 +56,26 @@ describe('subgraph server', () => {
     await expect(fetch(server.url.replace('/graphql', '/healthz'))).rejects.toThrow();
   });
 
-  it('passes the identity signed by the gateway to resolvers and refuses a stale signature', async () => {
+  it('passes the identity signed by the gateway to resolvers and refuses stale, altered and replayed signatures', async () => {
     const { schema } = slowSubgraph();
     const server = await startSubgraphServer({ service: 'test', schema, port: 0, gatewaySecret: TEST_GATEWAY_SECRET, context: (identity) => ({ identity }), logger });
     try {
       const userId = randomUUID();
       expect((await querySubgraph<{ viewer: string }>(server.url, userId, '{ viewer }')).data?.viewer).toBe(userId);
-      const stale = signIdentity(TEST_GATEWAY_SECRET, { userId, requestId: 'r' }, Date.now() - 5 * 60_000);
-      const response = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...stale }, body: '{"query":"{ viewer }"}' });
-      expect(response.status).toBe(401);
+      const body = '{"query":"{ viewer }"}';
+      const request = { method: 'POST', path: '/graphql', body };
+      const identity = { userId, requestId: 'r', clientIp: '127.0.0.1' };
+      const send = (headers: Record<string, string>, sent = body) =>
+        fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: sent });
+      expect((await send(signIdentity(TEST_GATEWAY_SECRET, identity, request, Date.now() - 5 * 60_000))).status).toBe(401);
+      // The body is part of the signature: changing it (here, the query) makes it a forgery.
+      const signed = signIdentity(TEST_GATEWAY_SECRET, identity, request);
+      expect((await send(signed, '{"query":"{ boom }"}')).status).toBe(401);
+      // A signature is accepted once.
+      expect((await send(signed)).status).toBe(200);
+      const replay = await send(signed);
+      expect(replay.status).toBe(401);
+      expect(await replay.text()).toContain('replayed');
     } finally {
       await server.stop();
     }
@@ -94,11 +105,14 @@ describe('subgraph server', () => {
       maxBodyBytes: 1024,
     });
     try {
-      const headers = { 'content-type': 'application/json', ...signIdentity(TEST_GATEWAY_SECRET, { userId: null, requestId: 'r' }) };
-      const malformed = await fetch(server.url, { method: 'POST', headers, body: '{"query":' });
-      expect(malformed.status).toBe(400);
-      const large = await fetch(server.url, { method: 'POST', headers, body: JSON.stringify({ query: `{ viewer } # ${'x'.repeat(2048)}` }) });
-      expect(large.status).toBe(413);
+      const post = (body: string) =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...signIdentity(TEST_GATEWAY_SECRET, { userId: null, requestId: 'r', clientIp: '' }, { method: 'POST', path: '/graphql', body }) },
+          body,
+        });
+      expect((await post('{"query":')).status).toBe(400);
+      expect((await post(JSON.stringify({ query: `{ viewer } # ${'x'.repeat(2048)}` }))).status).toBe(413);
     } finally {
       await server.stop();
     }
