@@ -11,6 +11,7 @@ const environment = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('.data'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.enum(['true', 'false']).default('true'),
@@ -27,6 +28,8 @@ export interface SubgraphConfig {
   databaseUrl: string | undefined;
   /** This subgraph's own folder, `<DATA_DIR>/<service>`; PGlite keeps its data in `pgdata/` there. */
   dataDir: string;
+  /** Redis for state shared by instances (login throttling, pub/sub); absent: in process. */
+  redisUrl: string | undefined;
   /** Shared secret for the gateway's identity signatures (see identity.ts). */
   gatewaySecret: string;
   logLevel: string;
@@ -56,6 +59,7 @@ export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv
     port: parsed.PORT ?? DEFAULT_PORTS[service],
     databaseUrl: parsed.DATABASE_URL,
     dataDir: path.resolve(parsed.DATA_DIR, service),
+    redisUrl: parsed.REDIS_URL,
     gatewaySecret: parsed.GATEWAY_SECRET,
     logLevel: parsed.LOG_LEVEL,
     seed: parsed.SEED === 'true',

@@ -20,6 +20,7 @@ export {
   type Connection,
   type Edge,
 } from './pagination.js';
+export { connectRedis, REDIS_CONNECT_TIMEOUT_MS } from './redis.js';
 export { isUuid, uniqueViolation } from './postgres-errors.js';
 export { buildFederatedSchema, DateTimeScalar, emitSubgraphSchema, type ReferenceResolvers } from './schema.js';
 export { DEFAULT_MAX_BODY_BYTES, startSubgraphServer, type RouteHandler, type SubgraphServer, type SubgraphServerOptions } from './server.js';

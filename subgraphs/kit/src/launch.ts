@@ -17,6 +17,8 @@ export interface SubgraphStartOptions {
   /** A PostgreSQL URL, or a PGlite data directory; neither means in-memory PGlite. */
   database: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number };
   logger?: Logger;
+  /** Redis shared by the instances of a subgraph (throttling, pub/sub); absent: in process. */
+  redisUrl?: string | undefined;
   /** Seed the demo world when the database is empty. @default false */
   seedDemoData?: boolean;
   /** Error details in responses. @default false */
@@ -31,8 +33,10 @@ export interface SubgraphDefinition<TTables extends Record<string, unknown>, TSe
   tables: TTables;
   migrationsFolder: string;
   schema: () => Promise<GraphQLSchema>;
-  /** Long-lived stores and helpers built once over the database. */
-  services: (db: Database<TTables>, logger: Logger) => TServices;
+  /** Long-lived stores and helpers built once over the database (and Redis, when configured). */
+  services: (db: Database<TTables>, logger: Logger, options: SubgraphStartOptions) => TServices | Promise<TServices>;
+  /** Releases what `services` opened (Redis clients, ...); called after the server has stopped. */
+  dispose?: (services: TServices) => Promise<void>;
   /** The per-request context. */
   context: (services: TServices, identity: Identity) => TContext;
   /** Writes the demo data; called only when seeding is on. Must be a no-op when the data exists. */
@@ -64,9 +68,11 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
     onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool replaces it'),
   });
   let stopBackground: (() => Promise<void>) | undefined;
+  let disposeServices: (() => Promise<void>) | undefined;
   try {
     await database.migrate();
-    const services = definition.services(database.db, logger);
+    const services = await definition.services(database.db, logger, options);
+    disposeServices = definition.dispose ? () => definition.dispose!(services) : undefined;
     if (options.seedDemoData && definition.seed) await definition.seed(services, logger);
     stopBackground = definition.background?.(services, logger);
     const server = await startSubgraphServer({
@@ -83,12 +89,14 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
       shutdownTimeoutMs: options.shutdownTimeoutMs,
       onStop: async () => {
         await stopBackground?.();
+        await disposeServices?.();
         await database.close();
       },
     });
     return { ...server, database, services };
   } catch (error) {
     await stopBackground?.().catch(() => undefined);
+    await disposeServices?.().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
@@ -101,6 +109,7 @@ export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): 
     host: config.host,
     gatewaySecret: config.gatewaySecret,
     database: config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pgdata') },
+    redisUrl: config.redisUrl,
     logger,
     seedDemoData: config.seed,
     development: config.env === 'development',
