@@ -26,7 +26,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'federation', include: ['{gateway,subgraphs/*}/src/**/__tests__/**/*.federation.test.ts', 'test/federation/**/*.test.ts'] },
+        test: { name: 'federation', include: ['{gateway,subgraphs/*}/src/**/__tests__/**/*.federation.test.ts', 'test/federation/**/*.test.ts', 'test/security/**/*.test.ts'] },
       },
       {
         extends: true,
