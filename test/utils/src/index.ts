@@ -6,3 +6,4 @@ export { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName }
 export { startStack, type Stack, type StackOptions } from './stack.js';
 export { startFederation, type Federation, type FederationOptions } from './federation.js';
 export { DEMO_USERS } from '@mega/subgraph-kit/demo';
+export { signIdentity } from '@mega/subgraph-kit/identity';
