@@ -13,6 +13,7 @@ const environment = z.object({
   DATA_DIR: z.string().min(1).default('.data'),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   GATEWAY_SECRET: z.string().min(32, 'GATEWAY_SECRET must be at least 32 characters'),
+  GATEWAY_SECRET_PREVIOUS: z.string().min(32, 'GATEWAY_SECRET_PREVIOUS must be at least 32 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.enum(['true', 'false']).default('true'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -32,6 +33,8 @@ export interface SubgraphConfig {
   redisUrl: string | undefined;
   /** Shared secret for the gateway's identity signatures (see identity.ts). */
   gatewaySecret: string;
+  /** The previous shared secret, accepted too while a rotation is under way (docs/security.md). */
+  previousGatewaySecret: string | undefined;
   logLevel: string;
   /** Seed demo data on first start. @default true */
   seed: boolean;
@@ -61,6 +64,7 @@ export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv
     dataDir: path.resolve(parsed.DATA_DIR, service),
     redisUrl: parsed.REDIS_URL,
     gatewaySecret: parsed.GATEWAY_SECRET,
+    previousGatewaySecret: parsed.GATEWAY_SECRET_PREVIOUS,
     logLevel: parsed.LOG_LEVEL,
     seed: parsed.SEED === 'true',
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,

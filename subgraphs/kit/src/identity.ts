@@ -106,13 +106,14 @@ export class NonceCache {
 }
 
 /**
- * Checks the identity headers of an incoming request against the request itself.
+ * Checks the identity headers of an incoming request against the request itself. Several secrets
+ * may be given while the shared secret is being rotated: the current one and the previous one.
  * @returns `ok: true` with the identity; otherwise why it was refused: `missing` (no signature),
  * `stale` (timestamp outside the allowed skew), `forged` (signature does not match the request)
  * or `replayed` (this signature was already used)
  */
 export function verifyIdentity(
-  secret: string,
+  secret: string | readonly string[],
   get: (name: string) => string | undefined,
   request: SignedRequest,
   { now = Date.now(), maxSkewMs = DEFAULT_MAX_SKEW_MS, nonces }: { now?: number; maxSkewMs?: number; nonces?: NonceCache } = {},
@@ -124,9 +125,12 @@ export function verifyIdentity(
   const ts = Number(timestamp);
   if (!Number.isFinite(ts) || Math.abs(now - ts) > maxSkewMs) return { ok: false, reason: 'stale' };
   const identity = { user: get(IdentityHeader.user) ?? '', requestId: get(IdentityHeader.requestId) ?? '', clientIp: get(IdentityHeader.clientIp) ?? '' };
-  const expected = Buffer.from(mac(secret, request, timestamp, nonce, identity));
   const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'forged' };
+  const matches = (typeof secret === 'string' ? [secret] : secret).some((candidate) => {
+    const expected = Buffer.from(mac(candidate, request, timestamp, nonce, identity));
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  });
+  if (!matches) return { ok: false, reason: 'forged' };
   if (nonces && !nonces.add(nonce, now)) return { ok: false, reason: 'replayed' };
   return { ok: true, identity: { userId: identity.user || null, requestId: identity.requestId, clientIp: identity.clientIp } };
 }

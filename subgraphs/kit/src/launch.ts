@@ -14,6 +14,8 @@ export interface SubgraphStartOptions {
   /** @default '127.0.0.1' */
   host?: string;
   gatewaySecret: string;
+  /** Also accepted while the shared secret is rotated. */
+  previousGatewaySecret?: string | undefined;
   /** A PostgreSQL URL, or a PGlite data directory; neither means in-memory PGlite. */
   database: { url?: string | undefined; dataDir?: string | undefined; poolSize?: number };
   logger?: Logger;
@@ -81,6 +83,7 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
       port: options.port,
       host: options.host,
       gatewaySecret: options.gatewaySecret,
+      previousGatewaySecret: options.previousGatewaySecret,
       context: (identity) => definition.context(services, identity),
       logger,
       routes: definition.routes?.(services),
@@ -108,6 +111,7 @@ export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): 
     port: config.port,
     host: config.host,
     gatewaySecret: config.gatewaySecret,
+    previousGatewaySecret: config.previousGatewaySecret,
     database: config.databaseUrl ? { url: config.databaseUrl } : { dataDir: path.join(config.dataDir, 'pgdata') },
     redisUrl: config.redisUrl,
     logger,

@@ -24,6 +24,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   host?: string | undefined;
   /** Secret shared with the gateway; requests to /graphql must carry its signature. */
   gatewaySecret: string;
+  /** The secret being rotated out: still accepted while the gateways switch to the new one. */
+  previousGatewaySecret?: string | undefined;
   /** Builds the per-request context (stores, DataLoaders) for a verified identity. */
   context: (identity: Identity) => TContext | Promise<TContext>;
   logger: Logger;
@@ -127,11 +129,12 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   await apollo.start();
 
   const nonces = new NonceCache();
+  const secrets = options.previousGatewaySecret ? [options.gatewaySecret, options.previousGatewaySecret] : [options.gatewaySecret];
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     const verified = verifyIdentity(
-      options.gatewaySecret,
+      secrets,
       (name) => {
         const value = req.headers[name];
         return Array.isArray(value) ? value[0] : value;

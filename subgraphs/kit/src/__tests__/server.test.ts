@@ -81,6 +81,28 @@ describe('subgraph server', () => {
     }
   });
 
+  it('accepts the previous gateway secret alongside the current one while the secret is rotated', async () => {
+    const { schema } = slowSubgraph();
+    const previous = 'the-previous-gateway-secret-being-rotated-out';
+    const server = await startSubgraphServer({
+      service: 'test',
+      schema,
+      port: 0,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      previousGatewaySecret: previous,
+      context: (identity) => ({ identity }),
+      logger,
+    });
+    try {
+      const userId = randomUUID();
+      expect((await querySubgraph<{ viewer: string }>(server.url, userId, '{ viewer }', undefined, previous)).data?.viewer).toBe(userId);
+      expect((await querySubgraph<{ viewer: string }>(server.url, userId, '{ viewer }')).data?.viewer).toBe(userId);
+      expect((await querySubgraph(server.url, userId, '{ viewer }', undefined, 'some-other-secret-that-is-long-enough-00')).status).toBe(401);
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('masks unexpected resolver errors as INTERNAL_SERVER_ERROR without their message', async () => {
     const { schema } = slowSubgraph();
     const server = await startSubgraphServer({ service: 'test', schema, port: 0, gatewaySecret: TEST_GATEWAY_SECRET, context: (identity) => ({ identity }), logger });
