@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, HeaderMap } from '@apollo/server';
@@ -19,15 +19,24 @@ import {
 } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayErrorCode, GatewayHttpError } from './errors.js';
+import { clientAddress } from './http/client-address.js';
+import { bodyWithGraphQLParams, graphQLParamsFromBody, graphQLParamsFromSearch, searchWithGraphQLParams } from './http/graphql-params.js';
+import { JSON_MEDIA_TYPE, notAcceptable, responseMediaType } from './http/media-types.js';
 import { readJsonBody } from './http/request-body.js';
-import { sendHttpError, sendJson } from './http/responses.js';
+import { sendEmpty, sendHttpError, sendJson } from './http/responses.js';
 import { createLogger, type Logger } from './logger.js';
-import { jwksUrlFromAccountsUrl, useAuth, type AuthOptions } from './plugins/auth.js';
+import { DEFAULT_JWKS_TIMEOUT_MS, jwksUrlFromAccountsUrl, useAuth, type AuthOptions } from './plugins/auth.js';
+import { useArmor, type ArmorOptions } from './plugins/armor.js';
+import { DEFAULT_DEVELOPMENT_CORS_ORIGINS, useCors, type CorsOptions } from './plugins/cors.js';
 import { useErrorMasking } from './plugins/error-masking.js';
+import { usePersistedDocuments, type PersistedDocumentsOptions } from './plugins/persisted-documents.js';
 import type { GatewayPlugin, GatewayRequest } from './plugins/plugin.js';
+import { useRateLimits, type RateLimitsOptions } from './plugins/rate-limits.js';
 import { newRequestId, REQUEST_ID_HEADER, useRequestId } from './plugins/request-id.js';
+import { useSecureHeaders } from './plugins/secure-headers.js';
 import { useSubgraphErrors } from './plugins/subgraph-errors.js';
 import { createSupergraphSource } from './supergraph/supergraph-source.js';
+import { createGatewayServer, type GatewayTlsOptions } from './tls/server-tls.js';
 import { createConnectionPool, type ConnectionPoolOptions } from './upstream/connection-pool.js';
 import { SignedDataSource } from './upstream/signed-data-source.js';
 
@@ -53,8 +62,13 @@ export interface GatewayOptions {
   auth?: Pick<AuthOptions, 'issuer' | 'audience' | 'clockToleranceSeconds' | 'jwksTimeoutMs'>;
   /** How long one subgraph request may take before it counts as unavailable. @default 10000 */
   subgraphTimeoutMs?: number;
-  /** Keep-alive pool to the subgraphs. @default 64 connections per subgraph, 4 s idle timeout */
+  /** Keep-alive pool to the subgraphs (and its TLS: CA, client certificate). @default 64 connections per subgraph, 4 s idle timeout, no client certificate */
   connectionPool?: ConnectionPoolOptions;
+  /**
+   * Serve HTTPS (TLS 1.2 or later, `Strict-Transport-Security` on every response) with this
+   * certificate and key, read at `start()`. @default plain HTTP
+   */
+  tls?: GatewayTlsOptions | undefined;
   /** Largest request body; larger ones get 413 PAYLOAD_TOO_LARGE. @default 1048576 (1 MiB) */
   maxBodyBytes?: number;
   /** How long `stop()` waits for in-flight requests before closing their connections. @default 10000 */
@@ -63,15 +77,33 @@ export interface GatewayOptions {
   development?: boolean;
   /** Answer introspection queries. @default false */
   introspection?: boolean;
+  /** Operation limits (graphql-armor) and suggestion blocking. @default DEFAULT_OPERATION_LIMITS, suggestions removed */
+  armor?: ArmorOptions;
+  /** Browser origins allowed to call /graphql (CORS). @default DEFAULT_DEVELOPMENT_CORS_ORIGINS with `development`, else none */
+  cors?: CorsOptions;
+  /** Headers on every response (HSTS comes with `tls`). @default DEFAULT_SECURE_HEADERS */
+  secureHeaders?: Readonly<Record<string, string>>;
+  /** Rate limits per client address and per user; false turns them off. @default DEFAULT_RATE_LIMITS, counted in memory (in Redis with `redisUrl`) */
+  rateLimits?: Omit<RateLimitsOptions, 'logger' | 'redisUrl'> | false;
+  /** Redis shared by the gateway instances: rate-limit counters live there. @default none (this process's memory) */
+  redisUrl?: string | undefined;
+  /** Persisted documents: manifests folder and safelisting. @default no manifests, raw queries run */
+  persistedDocuments?: Omit<PersistedDocumentsOptions, 'logger'>;
+  /**
+   * How many proxies in front of the gateway append the client's address to `X-Forwarded-For`
+   * (true = 1). The client address (rate limits, `clientIp` signed to the subgraphs) is then read
+   * from that header; otherwise it is the socket's peer and the header is ignored. @default false
+   */
+  trustProxy?: boolean | number;
   /** @default a pino logger at level 'info' */
   logger?: Logger;
-  /** More plugins, run after the built-in ones (request id, auth, subgraph errors, error masking). @default [] */
+  /** More plugins, run after the built-in ones (see `createGateway`). @default [] */
   plugins?: GatewayPlugin[];
 }
 
 /** Where a started gateway listens. */
 export interface GatewayAddress {
-  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql */
+  /** The GraphQL endpoint, e.g. http://127.0.0.1:4000/graphql (https:// with TLS) */
   url: string;
   port: number;
 }
@@ -86,13 +118,20 @@ export interface Gateway {
   start(): Promise<GatewayAddress>;
   /** Stops accepting, drains in-flight requests (up to `shutdownTimeoutMs`), stops watching the supergraph. Idempotent. */
   stop(): Promise<void>;
+  /**
+   * Reads the TLS certificate and key files again (after a renewal): connections opened afterwards
+   * get them, open ones (WebSockets included) keep theirs. Resolves at once without TLS.
+   * @throws when a file cannot be read or the key does not match; the previous certificate stays in use
+   */
+  reloadTls(): Promise<void>;
 }
 
 const MIN_SECRET_LENGTH = 32;
 
 /**
  * Builds the gateway: node:http in front of Apollo Server and @apollo/gateway, with the built-in
- * plugins request id, auth, subgraph errors and error masking. Nothing listens, reads or connects
+ * plugins request id, secure headers, CORS, rate limits, auth, armor (operation limits),
+ * persisted documents, subgraph errors and error masking. Nothing listens, reads or connects
  * until `start()`.
  */
 export function createGateway(options: GatewayOptions): Gateway {
@@ -104,22 +143,39 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** The URL each subgraph is actually called at, as of the current supergraph. */
   const subgraphUrls = new Map<string, string>();
 
+  const trustedProxies = options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0;
+  /** `armor.limits` are the operation limits every transport applies: HTTP here, and the graphql-ws server too. */
+  const armor = useArmor(options.armor);
+
   const plugins: GatewayPlugin[] = [
     useRequestId(),
+    useSecureHeaders(options.secureHeaders),
+    useCors(options.cors ?? { origins: development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : [] }),
+    ...(options.rateLimits === false
+      ? []
+      : [useRateLimits({ ...options.rateLimits, redisUrl: options.redisUrl, logger: logger.child({ plugin: 'rate-limits' }) })]),
     useAuth({
       ...options.auth,
       jwksUrl: () => {
         const accounts = subgraphUrls.get('accounts');
         return options.jwksUrl ?? (accounts ? jwksUrlFromAccountsUrl(accounts) : undefined);
       },
+      // Through the subgraph pool: an accounts subgraph that requires a client certificate gets it.
+      fetch: (url, init) =>
+        pool.fetch(url, { method: init.method, headers: Object.fromEntries(init.headers) }, options.auth?.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS) as unknown as Promise<Response>,
       logger: logger.child({ plugin: 'auth' }),
     }),
+    armor,
+    usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) }),
     useSubgraphErrors({ development }),
     useErrorMasking({ development, logger }),
     ...(options.plugins ?? []),
   ];
+  const responseHeaders = plugins.flatMap((plugin) => Object.entries(plugin.responseHeaders ?? {}));
 
-  const httpServer = createServer();
+  // HTTP, or HTTPS with `tls`: every route is served by this one server, and a WebSocket server
+  // attaches to it (its 'upgrade' event), so WebSockets are WSS whenever TLS is on.
+  const { server: httpServer, scheme, loadCredentials } = createGatewayServer(options.tls);
   let apollo: ApolloServer<GatewayContext> | undefined;
   let starting: Promise<GatewayAddress> | undefined;
   let stopping: Promise<void> | undefined;
@@ -153,6 +209,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     return new ApolloServer<GatewayContext>({
       gateway,
       csrfPrevention: true,
+      allowBatchedHttpRequests: false,
+      // Automatic persisted queries would let any client register documents: the persisted-documents plugin answers ids instead.
+      persistedQueries: false,
+      validationRules: plugins.flatMap((plugin) => plugin.validationRules ?? []),
+      parseOptions: Object.assign({}, ...plugins.map((plugin) => plugin.parseOptions)),
       introspection: options.introspection ?? false,
       includeStacktraceInErrorResponses: development,
       stopOnTerminationSignals: false,
@@ -171,16 +232,28 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, server: ApolloServer<GatewayContext>): Promise<void> {
     const method = req.method ?? 'GET';
-    const context: GatewayContext = { requestId: newRequestId(), userId: null, clientIp: req.socket.remoteAddress ?? '' };
+    const context: GatewayContext = { requestId: newRequestId(), userId: null, clientIp: clientAddress(req, trustedProxies) };
     const request: GatewayRequest = { method, headers: req.headers, context, setResponseHeader: (name, value) => res.setHeader(name, value) };
-    for (const plugin of plugins) await plugin.onRequest?.(request);
+    for (const plugin of plugins) {
+      const early = await plugin.onRequest?.(request);
+      if (early) return sendEmpty(res, early.status, early.headers);
+    }
+    if (method !== 'GET' && method !== 'POST') {
+      throw new GatewayHttpError(405, GatewayErrorCode.BAD_REQUEST, 'Send GraphQL requests with POST, or GET for queries.', { allow: 'GET, POST' });
+    }
+    if (responseMediaType(req.headers.accept) === null) throw notAcceptable();
     const body = method === 'POST' ? await readJsonBody(req, maxBodyBytes) : undefined;
+    const params = method === 'POST' ? graphQLParamsFromBody(body) : graphQLParamsFromSearch(url.searchParams);
+    for (const plugin of plugins) await plugin.onParams?.(request, params);
     const headers = new HeaderMap();
     for (const [key, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
     }
     const response = await server.executeHTTPGraphQLRequest({
-      httpGraphQLRequest: { method, headers, search: url.search, body },
+      httpGraphQLRequest:
+        method === 'POST'
+          ? { method, headers, search: url.search, body: bodyWithGraphQLParams(body as Record<string, unknown>, params) }
+          : { method, headers, search: searchWithGraphQLParams(url.searchParams, params), body: undefined },
       context: async () => context,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
@@ -205,8 +278,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   }
 
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of responseHeaders) res.setHeader(name, value);
     route(req, res).catch((error: unknown) => {
-      if (error instanceof GatewayHttpError) return sendHttpError(res, error);
+      if (error instanceof GatewayHttpError) return sendHttpError(res, error, responseMediaType(req.headers.accept) ?? JSON_MEDIA_TYPE);
       if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy(); // the client went away mid-request
       const requestId = String(res.getHeader(REQUEST_ID_HEADER) ?? newRequestId());
       logger.error({ err: error, requestId }, 'request failed');
@@ -218,6 +292,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   async function listen(): Promise<GatewayAddress> {
+    await Promise.all([loadCredentials(), pool.open()]);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1', () => {
@@ -227,7 +302,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     });
     const { port } = httpServer.address() as AddressInfo;
     const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-    return { url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`, port };
+    return { url: `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`, port };
+  }
+
+  /** Each plugin's `stop`, in reverse order; a failure is logged, the others still stop. */
+  async function stopPlugins(): Promise<void> {
+    for (const plugin of [...plugins].reverse()) {
+      await plugin.stop?.().catch((error: unknown) => logger.error({ err: error, plugin: plugin.name }, 'plugin failed to stop'));
+    }
   }
 
   async function closeHttpServer(): Promise<void> {
@@ -242,6 +324,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     start() {
       if (stopping) return Promise.reject(new Error('The gateway was stopped; create a new one.'));
       starting ??= (async () => {
+        try {
+          for (const plugin of plugins) await plugin.start?.();
+        } catch (error) {
+          await stopPlugins();
+          throw error;
+        }
         const address = await listen();
         const server = buildApollo();
         apollo = server;
@@ -251,6 +339,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           apollo = undefined;
           await closeHttpServer();
           await pool.close();
+          await stopPlugins();
           throw error;
         }
         ready = true;
@@ -266,9 +355,11 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (apollo) await apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
         await closeHttpServer();
         await pool.close();
+        await stopPlugins();
         logger.info('gateway stopped');
       })();
       return stopping;
     },
+    reloadTls: () => loadCredentials(),
   };
 }

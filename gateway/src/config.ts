@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { ArmorOptions } from './plugins/armor.js';
+import { DEFAULT_DEVELOPMENT_CORS_ORIGINS } from './plugins/cors.js';
+import type { RateLimit, RateLimitsOptions } from './plugins/rate-limits.js';
 
 /** The supergraph the gateway serves when neither `--supergraph` nor SUPERGRAPH says otherwise. */
 export const DEFAULT_SUPERGRAPH_FILE = fileURLToPath(new URL('../supergraph.graphql', import.meta.url));
@@ -15,10 +18,15 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** How long `stop()` waits for in-flight requests. @default 10000 ms */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+/** The window of the RATE_LIMIT_* variables (requests per this many seconds). */
+export const RATE_LIMIT_WINDOW_SECONDS = 60;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const positiveInt = z.coerce.number().int().positive();
+/** A count where 0 turns the limit off; unset: the plugin's default. */
+const limitOrOff = z.coerce.number().int().min(0).optional();
+const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const environment = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -33,6 +41,28 @@ const environment = z.object({
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(DEFAULT_SUBGRAPH_TIMEOUT_MS),
   MAX_BODY_BYTES: positiveInt.default(DEFAULT_MAX_BODY_BYTES),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  UPSTREAM_TLS_CA_FILE: z.string().min(1).optional(),
+  UPSTREAM_TLS_CERT_FILE: z.string().min(1).optional(),
+  UPSTREAM_TLS_KEY_FILE: z.string().min(1).optional(),
+  CORS_ORIGINS: z.string().optional(),
+  REDIS_URL: z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d+)$/, 'must be true, false or the number of proxies')
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : Number(value)))
+    .default(0),
+  PERSISTED_DOCUMENTS_DIR: z.string().min(1).optional(),
+  REQUIRE_PERSISTED_DOCUMENTS: flag.optional(),
+  RATE_LIMIT_PER_IP: limitOrOff,
+  RATE_LIMIT_PER_ANONYMOUS_IP: limitOrOff,
+  RATE_LIMIT_PER_USER: limitOrOff,
+  GRAPHQL_MAX_DEPTH: limitOrOff,
+  GRAPHQL_MAX_ALIASES: limitOrOff,
+  GRAPHQL_MAX_DIRECTIVES: limitOrOff,
+  GRAPHQL_MAX_TOKENS: limitOrOff,
+  GRAPHQL_MAX_COST: limitOrOff,
 });
 
 /** Everything the gateway process reads from its environment and command line. */
@@ -53,6 +83,24 @@ export interface GatewayConfig {
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** HTTPS with this certificate and key (absolute paths); undefined: plain HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
+  /** TLS to `https://` subgraphs: the CA to trust, the client certificate to present (mutual TLS). */
+  upstreamTls: { caFile?: string; certFile?: string; keyFile?: string } | undefined;
+  /** Browser origins allowed by CORS (CORS_ORIGINS; outside production DEFAULT_DEVELOPMENT_CORS_ORIGINS when unset). */
+  corsOrigins: string[];
+  /** Redis shared by gateway instances (rate-limit counters); undefined: in memory. */
+  redisUrl: string | undefined;
+  /** Proxies in front of the gateway that append to X-Forwarded-For; 0: the header is ignored. */
+  trustProxy: number;
+  /** Folder of persisted-document manifests (absolute). */
+  persistedDocumentsDir: string | undefined;
+  /** Run only persisted documents (REQUIRE_PERSISTED_DOCUMENTS; default: true in production). */
+  requirePersistedDocuments: boolean;
+  /** From RATE_LIMIT_PER_*: requests per RATE_LIMIT_WINDOW_SECONDS, false when 0, unset: the plugin's defaults. */
+  rateLimits: Pick<RateLimitsOptions, 'perIp' | 'perAnonymousIp' | 'perUser'>;
+  /** From GRAPHQL_MAX_*: a limit, false when 0, unset: the plugin's defaults. */
+  operationLimits: Pick<ArmorOptions, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
 }
 
 /** Values from the command line, which win over the environment. */
@@ -67,6 +115,42 @@ export class ConfigError extends Error {
 }
 
 const PER_SUBGRAPH_URL = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+
+/** A certificate and its key come together: both set or neither, else a problem naming the missing one. */
+function filePair(cert: [string, string | undefined], key: [string, string | undefined], problems: string[]): { certFile: string; keyFile: string } | undefined {
+  const [certName, certFile] = cert;
+  const [keyName, keyFile] = key;
+  if (certFile && keyFile) return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+  if (certFile) problems.push(`  ${keyName}: is required when ${certName} is set`);
+  if (keyFile) problems.push(`  ${certName}: is required when ${keyName} is set`);
+  return undefined;
+}
+
+/** Parses `https://a.example,http://localhost:5173`: each must be a bare origin, as browsers send it. */
+function corsOrigins(list: string | undefined, production: boolean, problems: string[]): string[] {
+  if (list === undefined) return production ? [] : [...DEFAULT_DEVELOPMENT_CORS_ORIGINS];
+  const origins: string[] = [];
+  for (const entry of list.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
+    if (!/^https?:/.test(origin) || origin !== entry.replace(/\/$/, '')) {
+      problems.push(`  CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com or http://localhost:5173`);
+      continue;
+    }
+    origins.push(origin);
+  }
+  return origins;
+}
+
+/** A RATE_LIMIT_* value as a rate limit: undefined stays (the default), 0 turns it off. */
+function perMinute(points: number | undefined): RateLimit | false | undefined {
+  if (points === undefined) return undefined;
+  return points === 0 ? false : { points, durationSeconds: RATE_LIMIT_WINDOW_SECONDS };
+}
+
+/** A GRAPHQL_MAX_* value: undefined stays (the default), 0 turns the limit off. */
+function limit(value: number | undefined): number | false | undefined {
+  return value === 0 ? false : value;
+}
 
 function isHttpUrl(value: string): boolean {
   return httpUrl.safeParse(value).success;
@@ -115,6 +199,16 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
   if (supergraph && /^[a-z]+:\/\//i.test(supergraph) && !isHttpUrl(supergraph)) {
     problems.push(`  ${overrides.supergraph ? '--supergraph' : 'SUPERGRAPH'}: must be a file path or an http(s) URL`);
   }
+  const tls = filePair(['TLS_CERT_FILE', env.TLS_CERT_FILE], ['TLS_KEY_FILE', env.TLS_KEY_FILE], problems);
+  const upstreamClient = filePair(['UPSTREAM_TLS_CERT_FILE', env.UPSTREAM_TLS_CERT_FILE], ['UPSTREAM_TLS_KEY_FILE', env.UPSTREAM_TLS_KEY_FILE], problems);
+  const production = (env.NODE_ENV ?? 'development') === 'production';
+  const cors = corsOrigins(env.CORS_ORIGINS, production, problems);
+  const requirePersistedDocuments = result.data?.REQUIRE_PERSISTED_DOCUMENTS ?? production;
+  if (requirePersistedDocuments && !env.PERSISTED_DOCUMENTS_DIR) {
+    problems.push(
+      `  PERSISTED_DOCUMENTS_DIR: is required when only persisted documents run (${env.REQUIRE_PERSISTED_DOCUMENTS ? 'REQUIRE_PERSISTED_DOCUMENTS' : 'NODE_ENV=production'}); or set REQUIRE_PERSISTED_DOCUMENTS=false to accept any query`,
+    );
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(`Invalid gateway configuration:\n${problems.join('\n')}`);
   const parsed = result.data;
   return {
@@ -130,6 +224,28 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: parsed.MAX_BODY_BYTES,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    tls,
+    upstreamTls:
+      upstreamClient || parsed.UPSTREAM_TLS_CA_FILE
+        ? { ...upstreamClient, ...(parsed.UPSTREAM_TLS_CA_FILE ? { caFile: path.resolve(parsed.UPSTREAM_TLS_CA_FILE) } : {}) }
+        : undefined,
+    corsOrigins: cors,
+    redisUrl: parsed.REDIS_URL,
+    trustProxy: parsed.TRUST_PROXY,
+    persistedDocumentsDir: parsed.PERSISTED_DOCUMENTS_DIR ? path.resolve(parsed.PERSISTED_DOCUMENTS_DIR) : undefined,
+    requirePersistedDocuments,
+    rateLimits: {
+      perIp: perMinute(parsed.RATE_LIMIT_PER_IP),
+      perAnonymousIp: perMinute(parsed.RATE_LIMIT_PER_ANONYMOUS_IP),
+      perUser: perMinute(parsed.RATE_LIMIT_PER_USER),
+    },
+    operationLimits: {
+      maxDepth: limit(parsed.GRAPHQL_MAX_DEPTH),
+      maxAliases: limit(parsed.GRAPHQL_MAX_ALIASES),
+      maxDirectives: limit(parsed.GRAPHQL_MAX_DIRECTIVES),
+      maxTokens: limit(parsed.GRAPHQL_MAX_TOKENS),
+      maxCost: limit(parsed.GRAPHQL_MAX_COST),
+    },
   };
 }
 

@@ -4,6 +4,9 @@ export interface GatewayContext {
   requestId: string;
   /** The verified access token's subject, or null for an anonymous request. */
   userId: string | null;
-  /** The client's address (the socket's peer); sent to subgraphs for rate limits and login throttling. */
+  /**
+   * The client's address: the socket's peer, or the `X-Forwarded-For` entry of the outermost trusted
+   * proxy (`trustProxy`). Counted by the gateway's rate limits; signed to the subgraphs (login throttling).
+   */
   clientIp: string;
 }

@@ -15,6 +15,17 @@ export const GatewayErrorCode = {
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   /** A POST whose content type is not `application/json` (HTTP 415). */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  /** The `Accept` header allows neither `application/graphql-response+json` nor `application/json` (HTTP 406). */
+  NOT_ACCEPTABLE: 'NOT_ACCEPTABLE',
+  /**
+   * Too many requests from this user or address (HTTP 429). `Retry-After` (header) and
+   * `extensions.retryAfterSeconds` say when the next one will be accepted.
+   */
+  RATE_LIMITED: 'RATE_LIMITED',
+  /** Only persisted documents run here (production): send `documentId`, not `query` (HTTP 400). */
+  PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
+  /** No persisted document has the `documentId` (or `persistedQuery.sha256Hash`) sent (HTTP 400). */
+  PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
   /** No such path (HTTP 404). */
   NOT_FOUND: 'NOT_FOUND',
   /**

@@ -29,8 +29,16 @@ const gateway = createGateway({
   subgraphTimeoutMs: config.subgraphTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,
   shutdownTimeoutMs: config.shutdownTimeoutMs,
+  tls: config.tls,
+  connectionPool: { tls: config.upstreamTls },
   development: config.env === 'development',
   introspection: config.env !== 'production',
+  cors: { origins: config.corsOrigins },
+  redisUrl: config.redisUrl,
+  trustProxy: config.trustProxy,
+  rateLimits: config.rateLimits,
+  armor: config.operationLimits,
+  persistedDocuments: { dir: config.persistedDocumentsDir, requirePersistedDocuments: config.requirePersistedDocuments },
   logger,
 });
 
@@ -57,3 +65,13 @@ const onSignal = (signal: NodeJS.Signals) => {
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+
+// SIGHUP after renewing TLS_CERT_FILE/TLS_KEY_FILE: new connections get the new certificate, no restart.
+if (config.tls) {
+  process.on('SIGHUP', () => {
+    gateway.reloadTls().then(
+      () => logger.info({ certFile: config.tls?.certFile }, 'TLS certificate reloaded'),
+      (error: unknown) => logger.error({ err: error }, 'TLS certificate reload failed; the previous certificate stays in use'),
+    );
+  });
+}

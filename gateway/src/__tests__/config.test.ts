@@ -20,6 +20,15 @@ describe('gateway configuration', () => {
       subgraphTimeoutMs: 10_000,
       maxBodyBytes: 1024 * 1024,
       shutdownTimeoutMs: 10_000,
+      tls: undefined,
+      upstreamTls: undefined,
+      corsOrigins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
+      redisUrl: undefined,
+      trustProxy: 0,
+      persistedDocumentsDir: undefined,
+      requirePersistedDocuments: false,
+      rateLimits: { perIp: undefined, perAnonymousIp: undefined, perUser: undefined },
+      operationLimits: { maxDepth: undefined, maxAliases: undefined, maxDirectives: undefined, maxTokens: undefined, maxCost: undefined },
     });
     expect(DEFAULT_SUPERGRAPH_FILE).toMatch(/gateway[/\\]supergraph\.graphql$/);
   });
@@ -32,6 +41,56 @@ describe('gateway configuration', () => {
     expect(read).toThrow(/JWKS_URL/);
     expect(read).toThrow(/MAX_BODY_BYTES/);
     expect(() => readGatewayConfig({})).toThrow(/GATEWAY_SECRET/);
+  });
+
+  it('reads the hardening settings: CORS origins, Redis, trusted proxies, persisted documents, rate and operation limits', () => {
+    const config = readGatewayConfig({
+      GATEWAY_SECRET: SECRET,
+      NODE_ENV: 'production',
+      CORS_ORIGINS: 'https://app.example.com, https://shop.example.com/',
+      REDIS_URL: 'redis://cache:6379/2',
+      TRUST_PROXY: '2',
+      PERSISTED_DOCUMENTS_DIR: 'manifests',
+      RATE_LIMIT_PER_IP: '0',
+      RATE_LIMIT_PER_USER: '100',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_COST: '0',
+    });
+    expect(config).toMatchObject({
+      corsOrigins: ['https://app.example.com', 'https://shop.example.com'],
+      redisUrl: 'redis://cache:6379/2',
+      trustProxy: 2,
+      persistedDocumentsDir: path.resolve('manifests'),
+      requirePersistedDocuments: true,
+      rateLimits: { perIp: false, perAnonymousIp: undefined, perUser: { points: 100, durationSeconds: 60 } },
+      operationLimits: { maxDepth: 8, maxCost: false, maxAliases: undefined },
+    });
+    expect(readGatewayConfig({ GATEWAY_SECRET: SECRET, TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+  });
+
+  it('allows no CORS origin and runs only persisted documents in production unless told otherwise', () => {
+    const production = { GATEWAY_SECRET: SECRET, NODE_ENV: 'production' };
+    expect(() => readGatewayConfig(production)).toThrow(/PERSISTED_DOCUMENTS_DIR: is required .*NODE_ENV=production/);
+    const config = readGatewayConfig({ ...production, REQUIRE_PERSISTED_DOCUMENTS: 'false' });
+    expect(config.corsOrigins).toEqual([]);
+    expect(config.requirePersistedDocuments).toBe(false);
+    expect(readGatewayConfig({ GATEWAY_SECRET: SECRET, CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
+  });
+
+  it('names each malformed hardening setting', () => {
+    const read = () =>
+      readGatewayConfig({
+        GATEWAY_SECRET: SECRET,
+        CORS_ORIGINS: 'https://app.example.com/path,*',
+        REDIS_URL: 'http://cache',
+        TRUST_PROXY: 'yes',
+        REQUIRE_PERSISTED_DOCUMENTS: 'maybe',
+        RATE_LIMIT_PER_USER: '-1',
+        GRAPHQL_MAX_TOKENS: 'many',
+      });
+    for (const name of ['CORS_ORIGINS: "https://app.example.com/path"', 'CORS_ORIGINS: "\\*"', 'REDIS_URL', 'TRUST_PROXY', 'REQUIRE_PERSISTED_DOCUMENTS', 'RATE_LIMIT_PER_USER', 'GRAPHQL_MAX_TOKENS']) {
+      expect(read).toThrow(new RegExp(name));
+    }
   });
 
   it('reads subgraph URL overrides from SUBGRAPH_URLS and SUBGRAPH_<NAME>_URL, the latter winning', () => {

@@ -153,6 +153,15 @@ describe('gateway in front of accounts and a probe subgraph', () => {
       expect(probe.identities.at(-1)).toEqual({ userId: id, requestId: result.headers.get('x-request-id'), clientIp: '127.0.0.1' });
     });
 
+    it('signs the address the trusted proxy saw as the client address, and ignores X-Forwarded-For without trustProxy', async () => {
+      const forwarded = { 'x-forwarded-for': '198.51.100.1, 203.0.113.9' };
+      await postGraphQL(url, { query: '{ probe { userId } }' }, forwarded);
+      expect(probe.identities.at(-1)?.clientIp).toBe('127.0.0.1');
+      const behindProxy = await startAnotherGateway({ trustProxy: 1 });
+      await postGraphQL(behindProxy.url, { query: '{ probe { userId } }' }, forwarded);
+      expect(probe.identities.at(-1)?.clientIp).toBe('203.0.113.9');
+    });
+
     it('joins an entity across subgraphs', async () => {
       const { token, id } = await newUser('gw_carol');
       const result = await postGraphQL<{ me: { handle: string; probeNote: string } }>(

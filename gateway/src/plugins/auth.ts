@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type FetchImplementation, type JWTVerifyGetKey } from 'jose';
 import { GatewayErrorCode, GatewayHttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { GatewayPlugin } from './plugin.js';
@@ -35,6 +35,8 @@ export interface AuthOptions {
   clockToleranceSeconds?: number;
   /** @default DEFAULT_JWKS_TIMEOUT_MS */
   jwksTimeoutMs?: number;
+  /** Downloads the key set; the gateway passes its subgraph connection pool, so upstream (mutual) TLS applies. @default global fetch */
+  fetch?: FetchImplementation | undefined;
   logger: Logger;
 }
 
@@ -81,7 +83,10 @@ export function useAuth(options: AuthOptions): GatewayPlugin {
     if (!url) return undefined;
     let keys = keySets.get(url);
     if (!keys) {
-      keys = createRemoteJWKSet(new URL(url), { timeoutDuration: options.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS });
+      keys = createRemoteJWKSet(new URL(url), {
+        timeoutDuration: options.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS,
+        ...(options.fetch ? { [customFetch]: options.fetch } : {}),
+      });
       keySets.set(url, keys);
     }
     return keys;

@@ -1,9 +1,10 @@
 import DataLoader from 'dataloader';
-import type { BaseContext, Identity } from '@mega/subgraph-kit';
+import type { BaseContext, Identity, Logger } from '@mega/subgraph-kit';
+import type { LoginThrottle, RedisClient } from './session/login-throttle.js';
+import type { AccessTokenIssuer } from './session/tokens.js';
 import type { SessionStore } from './store/session.store.js';
 import type { SigningKeyStore } from './store/signing-key.store.js';
 import type { UserRow, UserStore } from './store/user.store.js';
-import { type AccessTokenIssuer } from './session/tokens.js';
 
 /** Long-lived parts shared by all requests. */
 export interface AccountsServices {
@@ -11,6 +12,12 @@ export interface AccountsServices {
   sessions: SessionStore;
   signingKeys: SigningKeyStore;
   tokens: AccessTokenIssuer;
+  loginThrottle: LoginThrottle;
+  /** The connection the login throttle shares with other instances; absent: in process. */
+  redis: RedisClient | undefined;
+  logger: Logger;
+  /** The time every session and key decision is made at (tests control it). */
+  clock: () => Date;
 }
 
 export interface AccountsContext extends BaseContext, AccountsServices {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import type { SubgraphTlsOptions } from './tls.js';
 
 /** Ports a subgraph listens on when PORT is not set. */
 export const DEFAULT_PORTS = { accounts: 4001, comms: 4002, media: 4003, commerce: 4004 } as const;
@@ -17,7 +18,12 @@ const environment = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SEED: z.enum(['true', 'false']).default('true'),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
 });
+
+const TLS_VARIABLES = ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE'] as const;
 
 /** Everything a subgraph process reads from its environment. */
 export interface SubgraphConfig {
@@ -40,6 +46,8 @@ export interface SubgraphConfig {
   seed: boolean;
   /** How long graceful shutdown waits for in-flight requests. @default 10000 */
   shutdownTimeoutMs: number;
+  /** Mutual TLS (absolute paths): HTTPS that requires a client certificate; undefined: plain HTTP. */
+  tls: SubgraphTlsOptions | undefined;
 }
 
 /** Fails with a message naming each missing or malformed variable. */
@@ -50,6 +58,16 @@ export function parseEnvironment<T extends z.ZodType>(schema: T, env: NodeJS.Pro
     throw new Error(`Invalid configuration:\n${problems}`);
   }
   return result.data;
+}
+
+/** TLS_CERT_FILE, TLS_KEY_FILE and TLS_CLIENT_CA_FILE come together: all three or none. */
+function tlsFiles(parsed: Partial<Record<(typeof TLS_VARIABLES)[number], string>>): SubgraphTlsOptions | undefined {
+  const missing = TLS_VARIABLES.filter((name) => !parsed[name]);
+  if (missing.length === TLS_VARIABLES.length) return undefined;
+  if (missing.length > 0) {
+    throw new Error(`Invalid configuration:\n${missing.map((name) => `  ${name}: is required when any of ${TLS_VARIABLES.join(', ')} is set`).join('\n')}`);
+  }
+  return { certFile: path.resolve(parsed.TLS_CERT_FILE!), keyFile: path.resolve(parsed.TLS_KEY_FILE!), clientCaFile: path.resolve(parsed.TLS_CLIENT_CA_FILE!) };
 }
 
 /** Reads the common subgraph settings. The only place a subgraph reads `process.env`. */
@@ -68,5 +86,6 @@ export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv
     logLevel: parsed.LOG_LEVEL,
     seed: parsed.SEED === 'true',
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
+    tls: tlsFiles(parsed),
   };
 }

@@ -25,3 +25,4 @@ export { isUuid, uniqueViolation } from './postgres-errors.js';
 export { buildFederatedSchema, DateTimeScalar, emitSubgraphSchema, type ReferenceResolvers } from './schema.js';
 export { DEFAULT_MAX_BODY_BYTES, startSubgraphServer, type RouteHandler, type SubgraphServer, type SubgraphServerOptions } from './server.js';
 export { stopOnSignals } from './shutdown.js';
+export { createSubgraphHttpServer, MIN_TLS_VERSION, type SubgraphTlsOptions } from './tls.js';

@@ -6,6 +6,7 @@ import type { BaseContext } from './context.js';
 import type { Identity } from './identity.js';
 import { createLogger, type Logger } from './logger.js';
 import { startSubgraphServer, type RouteHandler, type SubgraphServer } from './server.js';
+import type { SubgraphTlsOptions } from './tls.js';
 
 /** What a deployment decides about any subgraph; `main.ts` fills it from the environment, tests by hand. */
 export interface SubgraphStartOptions {
@@ -27,6 +28,8 @@ export interface SubgraphStartOptions {
   development?: boolean;
   /** @default 10000 */
   shutdownTimeoutMs?: number;
+  /** Serve HTTPS and require a client certificate (mutual TLS with the gateway). @default plain HTTP */
+  tls?: SubgraphTlsOptions | undefined;
 }
 
 /** What a subgraph package tells {@link launchSubgraph} about itself. */
@@ -90,6 +93,7 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
       readiness: () => database.ping(),
       development: options.development,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
+      tls: options.tls,
       onStop: async () => {
         await stopBackground?.();
         await disposeServices?.();
@@ -118,5 +122,6 @@ export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): 
     seedDemoData: config.seed,
     development: config.env === 'development',
     shutdownTimeoutMs: config.shutdownTimeoutMs,
+    tls: config.tls,
   };
 }

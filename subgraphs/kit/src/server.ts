@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -9,6 +9,7 @@ import type { BaseContext } from './context.js';
 import { ErrorCode } from './errors.js';
 import { NonceCache, verifyIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
+import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
 
 /** Largest request body a subgraph reads. @default 1 MiB */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -41,6 +42,8 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   shutdownTimeoutMs?: number | undefined;
   /** Called once the server has stopped serving, before `stop()` resolves (close the database here). */
   onStop?: () => Promise<void>;
+  /** Serve HTTPS and require a client certificate signed by `clientCaFile` (mutual TLS). @default plain HTTP */
+  tls?: SubgraphTlsOptions | undefined;
 }
 
 export interface SubgraphServer {
@@ -101,7 +104,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
 ): Promise<SubgraphServer> {
   const { logger, service } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  const httpServer: Server = createServer();
+  const { server: httpServer, scheme } = await createSubgraphHttpServer(options.tls);
   let stopping = false;
 
   const apollo = new ApolloServer<TContext & ApolloBaseContext>({
@@ -198,7 +201,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
+  const url = `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/graphql`;
   logger.info({ url }, `${service} subgraph listening`);
 
   let stopped: Promise<void> | undefined;

@@ -46,7 +46,13 @@ describe('the whole system as real processes on free ports', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'mega-e2e-'));
-    stack = await startStack({ dataDir, gatewaySecret: 'e2e-secret-0123456789abcdef0123456789abcdef', nodeEnv: 'production' });
+    // Production mode, but raw queries: no client has generated persisted documents yet.
+    stack = await startStack({
+      dataDir,
+      gatewaySecret: 'e2e-secret-0123456789abcdef0123456789abcdef',
+      nodeEnv: 'production',
+      env: { REQUIRE_PERSISTED_DOCUMENTS: 'false' },
+    });
     const login = await postGraphQL<{ logIn: { accessToken: string } }>(stack.urls.gateway, {
       query: 'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { accessToken } }',
       variables: { email: DEMO_USERS.alice.email, password: DEMO_USERS.alice.password },

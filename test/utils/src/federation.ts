@@ -1,9 +1,9 @@
 import { startAccounts } from '@mega/accounts';
 import { startCommerce } from '@mega/commerce';
 import { startComms } from '@mega/comms';
-import { createGateway } from '@mega/gateway';
+import { createGateway, type GatewayOptions } from '@mega/gateway';
 import { startMedia } from '@mega/media';
-import { createLogger, type SubgraphStartOptions } from '@mega/subgraph-kit';
+import { createLogger, type SubgraphStartOptions, type SubgraphTlsOptions } from '@mega/subgraph-kit';
 import { createPgliteDatabase, createPostgresDatabase, type TestDatabase } from './databases.js';
 import { TEST_GATEWAY_SECRET } from './signed-fetch.js';
 
@@ -27,6 +27,10 @@ export interface FederationOptions {
   seed?: boolean;
   /** Fulfilment step of commerce; 0 turns the worker off. @default 0 */
   fulfilmentStepMs?: number;
+  /** More gateway options (TLS, limits, ...), over the harness's own. @default none */
+  gateway?: Partial<GatewayOptions>;
+  /** Every subgraph serves HTTPS and requires a client certificate (mutual TLS). @default plain HTTP */
+  subgraphTls?: SubgraphTlsOptions;
 }
 
 /**
@@ -45,7 +49,13 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       const database = options.driver === 'postgres' ? await createPostgresDatabase() : createPgliteDatabase();
       databases.push(database);
       stoppers.push(() => database.drop());
-      return { port: 0, gatewaySecret: TEST_GATEWAY_SECRET, database: database.options, seedDemoData: options.seed ?? false };
+      return {
+        port: 0,
+        gatewaySecret: TEST_GATEWAY_SECRET,
+        database: database.options,
+        seedDemoData: options.seed ?? false,
+        ...(options.subgraphTls ? { tls: options.subgraphTls } : {}),
+      };
     };
     const [accounts, comms, media, commerce] = await Promise.all([
       common().then(startAccounts),
@@ -59,6 +69,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       gatewaySecret: TEST_GATEWAY_SECRET,
       subgraphUrls: { accounts: accounts.url, comms: comms.url, media: media.url, commerce: commerce.url },
       logger: createLogger('gateway', process.env.LOG_LEVEL ?? 'warn'),
+      ...options.gateway,
     });
     const { url } = await gateway.start();
     stoppers.push(() => gateway.stop());

@@ -1,6 +1,23 @@
 export { createPgliteDatabase, createPostgresDatabase, DATABASE_DRIVERS, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './databases.js';
 export { postGraphQL, querySubgraph, TEST_GATEWAY_SECRET, type GraphQLResponse } from './signed-fetch.js';
 export { freePort } from './ports.js';
+export { httpsRequest, type HttpsRequestOptions, type HttpsResponse } from './https-request.js';
+export {
+  createCertificateAuthority,
+  DEFAULT_CA_VALIDITY_DAYS,
+  DEFAULT_CERTIFICATE_VALIDITY_DAYS,
+  DEFAULT_RENEW_WITHIN_DAYS,
+  ensureLocalCertificates,
+  issueCertificate,
+  LOCAL_HOSTS,
+  localCertificateFiles,
+  type CertificateAuthorityOptions,
+  type EnsureLocalCertificatesOptions,
+  type IssueCertificateOptions,
+  type LocalCertificateFiles,
+  type LocalCertificates,
+  type PemCertificate,
+} from './local-ca.js';
 export { buildServices, bundlePath } from './build.js';
 export { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
 export { startStack, type Stack, type StackOptions } from './stack.js';

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Agent, fetch } from 'undici';
 import { buildServices, bundlePath } from './build.js';
 import { freePort } from './ports.js';
 import { REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
@@ -25,6 +27,11 @@ export interface StackOptions {
   readyTimeoutMs?: number;
   /** Bundle the services first (see build.ts); false runs what `dist/` already holds. @default true */
   build?: boolean;
+  /**
+   * The gateway serves HTTPS with this certificate and key (TLS_CERT_FILE, TLS_KEY_FILE; the
+   * subgraphs stay on HTTP), and its readiness is checked trusting `caFile` only. @default plain HTTP
+   */
+  tls?: { caFile: string; certFile: string; keyFile: string };
 }
 
 export interface Stack {
@@ -45,7 +52,7 @@ export interface Stack {
 
 const MAX_LOG_LINES = 400;
 
-async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, service: ServiceName): Promise<void> {
+async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, service: ServiceName, dispatcher: Agent): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let delay = 25;
   while (Date.now() < deadline) {
@@ -53,7 +60,8 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs: number,
       throw new Error(`${service} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     }
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000), dispatcher });
+      await response.body?.cancel();
       if (response.ok) return;
     } catch {
       // not listening yet
@@ -74,8 +82,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const wanted = options.ports?.[service] ?? 0;
     ports[service] = wanted === 0 ? await freePort() : wanted;
   }
-  const origin = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
+  const origin = (service: ServiceName) => `${service === 'gateway' && options.tls ? 'https' : 'http'}://127.0.0.1:${ports[service]}`;
   const urls = Object.fromEntries(SERVICES.map((s) => [s, `${origin(s)}/graphql`])) as Record<ServiceName, string>;
+  // Readiness probes trust the generated CA, and only it, for the gateway; verification stays on.
+  const probes = new Agent(options.tls ? { connect: { ca: readFileSync(options.tls.caFile) } } : {});
   const logs = Object.fromEntries(SERVICES.map((s) => [s, [] as string[]])) as Record<ServiceName, string[]>;
   const children = new Map<ServiceName, ChildProcess>();
 
@@ -93,6 +103,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     JWKS_URL: `${origin('accounts')}/.well-known/jwks.json`,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
+    ...(service === 'gateway' && options.tls ? { TLS_CERT_FILE: options.tls.certFile, TLS_KEY_FILE: options.tls.keyFile } : {}),
   });
 
   const launch = async (service: ServiceName) => {
@@ -111,7 +122,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         options.onLine?.(service, line);
       });
     }
-    await waitForReady(`${origin(service)}/readyz`, child, options.readyTimeoutMs ?? 120_000, service);
+    await waitForReady(`${origin(service)}/readyz`, child, options.readyTimeoutMs ?? 120_000, service, probes);
   };
 
   const terminate = async (service: ServiceName, signal: NodeJS.Signals, timeoutMs: number) => {
@@ -126,7 +137,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   let stopped: Promise<void> | undefined;
   const stop = (timeoutMs = 15_000) => {
-    stopped ??= Promise.all(SERVICES.map((s) => terminate(s, 'SIGTERM', timeoutMs))).then(() => undefined);
+    stopped ??= Promise.all(SERVICES.map((s) => terminate(s, 'SIGTERM', timeoutMs))).then(() => probes.close());
     return stopped;
   };
 

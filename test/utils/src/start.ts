@@ -2,20 +2,29 @@
  * `pnpm start`: the whole system on its embedded defaults (PGlite, in-process pub/sub) with demo
  * data, prefixed logs, and the URLs and demo logins printed once everything is ready.
  * Ctrl-C stops every process cleanly; the next start reuses `.data/`.
+ *
+ * `pnpm start --tls` (or `TLS=1`): the gateway serves HTTPS with a certificate from a local CA kept
+ * in `.data/tls/` (made offline on first use, renewed when it nears its end), and the way to trust
+ * that CA is printed.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { DEMO_USERS } from '@mega/subgraph-kit/demo';
+import { ensureLocalCertificates, type LocalCertificates } from './local-ca.js';
 import { formatLogLine } from './log-format.js';
 import { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, type ServiceName } from './services.js';
 import { startStack } from './stack.js';
 
 const started = performance.now();
+const { values: flags } = parseArgs({ options: { tls: { type: 'boolean', default: false } }, strict: true });
+const tlsOn = flags.tls || ['1', 'true'].includes(process.env.TLS ?? '');
 const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data');
 const cold = !existsSync(dataDir);
 await mkdir(dataDir, { recursive: true });
+const certificates: LocalCertificates | undefined = tlsOn ? await ensureLocalCertificates(path.join(dataDir, 'tls')) : undefined;
 
 /** A development-only secret for gateway-to-subgraph signatures, made once and kept under .data. */
 async function developmentSecret(): Promise<string> {
@@ -39,6 +48,7 @@ const stack = await startStack({
   ports: Object.fromEntries(SERVICES.map((s) => [s, portFromEnv(s)])),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   nodeEnv: 'development',
+  ...(certificates ? { tls: { caFile: certificates.caFile, certFile: certificates.certFile, keyFile: certificates.keyFile } } : {}),
   onLine: (service, line) => console.log(formatLogLine(service, SERVICES.indexOf(service), line, color)),
 }).catch((error: unknown) => {
   console.error(`\nMega App failed to start: ${(error as Error).message}`);
@@ -47,6 +57,24 @@ const stack = await startStack({
 
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[0m` : text);
+/** A path as short as it can be from here: relative inside the working directory, absolute outside it. */
+const shortPath = (file: string) => {
+  const relative = path.relative(process.cwd(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+};
+
+/** How to trust the local CA, for the kinds of client people use. */
+function trustInstructions(tls: LocalCertificates): string {
+  const made = tls.created.ca ? 'new CA: trust it once' : tls.created.certificate ? 'certificate renewed, same CA' : 'reused';
+  return `
+  HTTPS            certificate for localhost, 127.0.0.1, ::1 until ${tls.expiresAt.toISOString().slice(0, 10)} (${made})
+  Trust the CA     ${tls.caFile}
+    Node clients   NODE_EXTRA_CA_CERTS=${tls.caFile} node your-client.js
+    curl           curl --cacert ${shortPath(tls.caFile)} ${stack.urls.gateway}
+    Browsers, OS   import it as a trusted root CA (Firefox: Settings > Certificates; macOS: Keychain Access, Always Trust; Debian/Ubuntu:
+                   copy to /usr/local/share/ca-certificates/mega-app.crt, then update-ca-certificates). It signs only for these hosts.
+`;
+}
 console.log(`
 ${bold('Mega App is running')} (${cold ? 'cold' : 'warm'} start in ${seconds} s, data in ${path.relative(REPO_ROOT, dataDir) || '.'})
 
@@ -54,14 +82,14 @@ ${bold('Mega App is running')} (${cold ? 'cold' : 'warm'} start in ${seconds} s,
 ${SERVICES.filter((s) => s !== 'gateway')
   .map((s) => `  ${s.padEnd(16)} ${stack.urls[s]}`)
   .join('\n')}
-
+${certificates ? trustInstructions(certificates) : ''}
   Demo logins (email / password):
 ${Object.values(DEMO_USERS)
   .map((u) => `    ${u.email.padEnd(28)} ${u.password}`)
   .join('\n')}
 
   Try it:
-    curl -s ${stack.urls.gateway} -H 'content-type: application/json' \\
+    curl -s ${certificates ? `--cacert ${shortPath(certificates.caFile)} ` : ''}${stack.urls.gateway} -H 'content-type: application/json' \\
       -d '{"query":"mutation { logIn(email: \\"${DEMO_USERS.alice.email}\\", password: \\"${DEMO_USERS.alice.password}\\") { accessToken } }"}'
 
 Press Ctrl-C to stop.
