@@ -39,6 +39,11 @@ import { createSupergraphSource } from './supergraph/supergraph-source.js';
 import { createGatewayServer, type GatewayTlsOptions } from './tls/server-tls.js';
 import { createConnectionPool, type ConnectionPoolOptions } from './upstream/connection-pool.js';
 import { SignedDataSource } from './upstream/signed-data-source.js';
+import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
+import { SubscriptionPlanner } from './subscriptions/subscription-planner.js';
+import { UpstreamConnections } from './subscriptions/upstream-connections.js';
+import { createSubscriptionServer, type SubscriptionsOptions } from './subscriptions/websocket-server.js';
+import { loadUpstreamTls } from './tls/upstream-tls.js';
 
 /** What a deployment decides about the gateway; `main.ts` fills it from the environment, tests by hand. */
 export interface GatewayOptions {
@@ -99,6 +104,12 @@ export interface GatewayOptions {
   logger?: Logger;
   /** More plugins, run after the built-in ones (see `createGateway`). @default [] */
   plugins?: GatewayPlugin[];
+  /**
+   * Subscriptions over graphql-ws at the same `/graphql` (WSS with `tls`): keepalive, init timeout,
+   * message size, subscriptions per connection and per user, sharing of identical subscriptions;
+   * false: no WebSocket endpoint. @default DEFAULT_SUBSCRIPTION_LIMITS, identical subscriptions shared
+   */
+  subscriptions?: SubscriptionsOptions | false;
 }
 
 /** Where a started gateway listens. */
@@ -146,25 +157,29 @@ export function createGateway(options: GatewayOptions): Gateway {
   const trustedProxies = options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0;
   /** `armor.limits` are the operation limits every transport applies: HTTP here, and the graphql-ws server too. */
   const armor = useArmor(options.armor);
+  const rateLimits =
+    options.rateLimits === false
+      ? undefined
+      : useRateLimits({ ...options.rateLimits, redisUrl: options.redisUrl, logger: logger.child({ plugin: 'rate-limits' }) });
+  const auth = useAuth({
+    ...options.auth,
+    jwksUrl: () => {
+      const accounts = subgraphUrls.get('accounts');
+      return options.jwksUrl ?? (accounts ? jwksUrlFromAccountsUrl(accounts) : undefined);
+    },
+    // Through the subgraph pool: an accounts subgraph that requires a client certificate gets it.
+    fetch: (url, init) =>
+      pool.fetch(url, { method: init.method, headers: Object.fromEntries(init.headers) }, options.auth?.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS) as unknown as Promise<Response>,
+    logger: logger.child({ plugin: 'auth' }),
+  });
+  const corsOptions = options.cors ?? { origins: development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : [] };
 
   const plugins: GatewayPlugin[] = [
     useRequestId(),
     useSecureHeaders(options.secureHeaders),
-    useCors(options.cors ?? { origins: development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : [] }),
-    ...(options.rateLimits === false
-      ? []
-      : [useRateLimits({ ...options.rateLimits, redisUrl: options.redisUrl, logger: logger.child({ plugin: 'rate-limits' }) })]),
-    useAuth({
-      ...options.auth,
-      jwksUrl: () => {
-        const accounts = subgraphUrls.get('accounts');
-        return options.jwksUrl ?? (accounts ? jwksUrlFromAccountsUrl(accounts) : undefined);
-      },
-      // Through the subgraph pool: an accounts subgraph that requires a client certificate gets it.
-      fetch: (url, init) =>
-        pool.fetch(url, { method: init.method, headers: Object.fromEntries(init.headers) }, options.auth?.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS) as unknown as Promise<Response>,
-      logger: logger.child({ plugin: 'auth' }),
-    }),
+    useCors(corsOptions),
+    ...(rateLimits ? [rateLimits] : []),
+    auth,
     armor,
     usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) }),
     useSubgraphErrors({ development }),
@@ -181,6 +196,40 @@ export function createGateway(options: GatewayOptions): Gateway {
   let stopping: Promise<void> | undefined;
   let ready = false;
   const pool = createConnectionPool(options.connectionPool);
+  /** The signed data source of each subgraph (as of the current supergraph), shared by HTTP operations and subscription events. */
+  const dataSources = new Map<string, SignedDataSource>();
+  const formatError = (formatted: GraphQLFormattedError, error: unknown) =>
+    plugins.reduce((current, plugin) => plugin.formatError?.(current, error) ?? current, formatted);
+
+  const subscriptionLogger = logger.child({ component: 'subscriptions' });
+  const upstreamConnections = new UpstreamConnections({
+    gatewaySecret: options.gatewaySecret,
+    tls: () => loadUpstreamTls(options.connectionPool?.tls),
+    logger: subscriptionLogger,
+  });
+  const subscriptionExecutor = new FederatedSubscriptions({
+    dataSource: (name) => dataSources.get(name),
+    subgraphUrl: (name, planner) => subgraphUrlOverrides[name] ?? subgraphUrls.get(name) ?? planner.subgraphUrls.get(name),
+    upstream: upstreamConnections,
+    shareIdentical: options.subscriptions ? options.subscriptions.shareIdentical : undefined,
+    logger: subscriptionLogger,
+  });
+  // graphql-ws at /graphql on the same server (WSS with TLS); it attaches to 'upgrade' now and serves once the server listens.
+  const subscriptionServer =
+    options.subscriptions === false
+      ? undefined
+      : createSubscriptionServer({
+          ...options.subscriptions,
+          httpServer,
+          executor: subscriptionExecutor,
+          verifyToken: auth.verifyToken,
+          limits: armor.limits,
+          rateLimits,
+          allowedOrigins: corsOptions.origins ?? [],
+          trustedProxies,
+          formatError,
+          logger: subscriptionLogger,
+        });
 
   function buildApollo(): ApolloServer<GatewayContext> {
     const gateway = new ApolloGateway({
@@ -194,7 +243,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         const target = subgraphUrlOverrides[name] ?? url;
         if (!target) throw new Error(`The supergraph gives no URL for subgraph "${name}"; set SUBGRAPH_${name.toUpperCase()}_URL.`);
         subgraphUrls.set(name, target);
-        return new SignedDataSource({
+        const dataSource = new SignedDataSource({
           name,
           url: target,
           gatewaySecret: options.gatewaySecret,
@@ -202,9 +251,21 @@ export function createGateway(options: GatewayOptions): Gateway {
           timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
           logger: logger.child({ component: 'upstream' }),
         });
+        dataSources.set(name, dataSource);
+        return dataSource;
       },
       logger: logger.child({ component: 'apollo-gateway' }),
       __exposeQueryPlanExperimental: development,
+    });
+    // Subscriptions plan with the same supergraph: a new planner on every load, live ones completed (SUPERGRAPH_RELOADED).
+    gateway.onSchemaLoadOrUpdate(({ coreSupergraphSdl }) => {
+      try {
+        subscriptionExecutor
+          .reload(new SubscriptionPlanner(coreSupergraphSdl))
+          .catch((error: unknown) => subscriptionLogger.error({ err: error }, 'closing the subgraph WebSockets failed'));
+      } catch (error) {
+        subscriptionLogger.error({ err: error }, 'cannot plan subscriptions on the new supergraph; keeping the previous planner');
+      }
     });
     return new ApolloServer<GatewayContext>({
       gateway,
@@ -218,8 +279,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       includeStacktraceInErrorResponses: development,
       stopOnTerminationSignals: false,
       logger: logger.child({ component: 'apollo-server' }),
-      formatError: (formatted: GraphQLFormattedError, error: unknown) =>
-        plugins.reduce((current, plugin) => plugin.formatError?.(current, error) ?? current, formatted),
+      formatError,
       plugins: [
         ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS }),
         ApolloServerPluginLandingPageDisabled(),
@@ -292,7 +352,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   async function listen(): Promise<GatewayAddress> {
-    await Promise.all([loadCredentials(), pool.open()]);
+    await Promise.all([loadCredentials(), pool.open(), upstreamConnections.open()]);
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(options.port ?? DEFAULT_PORT, options.host ?? '127.0.0.1', () => {
@@ -352,6 +412,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       stopping ??= (async () => {
         ready = false;
         await starting?.catch(() => undefined);
+        // WebSockets first: their subscriptions complete and the sockets close (1001), so the HTTP drain below can finish.
+        await subscriptionServer?.stop();
         if (apollo) await apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
         await closeHttpServer();
         await pool.close();

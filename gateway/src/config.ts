@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ArmorOptions } from './plugins/armor.js';
+import type { SubscriptionsOptions } from './subscriptions/websocket-server.js';
 import { DEFAULT_DEVELOPMENT_CORS_ORIGINS } from './plugins/cors.js';
 import type { RateLimit, RateLimitsOptions } from './plugins/rate-limits.js';
 
@@ -63,6 +64,11 @@ const environment = z.object({
   GRAPHQL_MAX_DIRECTIVES: limitOrOff,
   GRAPHQL_MAX_TOKENS: limitOrOff,
   GRAPHQL_MAX_COST: limitOrOff,
+  WS_KEEPALIVE_MS: positiveInt.optional(),
+  WS_CONNECTION_INIT_TIMEOUT_MS: positiveInt.optional(),
+  WS_MAX_PAYLOAD_BYTES: positiveInt.optional(),
+  WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.optional(),
+  WS_MAX_SUBSCRIPTIONS_PER_USER: positiveInt.optional(),
 });
 
 /** Everything the gateway process reads from its environment and command line. */
@@ -101,6 +107,8 @@ export interface GatewayConfig {
   rateLimits: Pick<RateLimitsOptions, 'perIp' | 'perAnonymousIp' | 'perUser'>;
   /** From GRAPHQL_MAX_*: a limit, false when 0, unset: the plugin's defaults. */
   operationLimits: Pick<ArmorOptions, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
+  /** From WS_*: the WebSocket endpoint's timings and limits; unset ones: DEFAULT_SUBSCRIPTION_LIMITS. */
+  subscriptions: SubscriptionsOptions;
 }
 
 /** Values from the command line, which win over the environment. */
@@ -245,6 +253,13 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
       maxDirectives: limit(parsed.GRAPHQL_MAX_DIRECTIVES),
       maxTokens: limit(parsed.GRAPHQL_MAX_TOKENS),
       maxCost: limit(parsed.GRAPHQL_MAX_COST),
+    },
+    subscriptions: {
+      ...(parsed.WS_KEEPALIVE_MS ? { keepAliveMs: parsed.WS_KEEPALIVE_MS } : {}),
+      ...(parsed.WS_CONNECTION_INIT_TIMEOUT_MS ? { connectionInitTimeoutMs: parsed.WS_CONNECTION_INIT_TIMEOUT_MS } : {}),
+      ...(parsed.WS_MAX_PAYLOAD_BYTES ? { maxPayloadBytes: parsed.WS_MAX_PAYLOAD_BYTES } : {}),
+      ...(parsed.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION ? { maxSubscriptionsPerConnection: parsed.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION } : {}),
+      ...(parsed.WS_MAX_SUBSCRIPTIONS_PER_USER ? { maxSubscriptionsPerUser: parsed.WS_MAX_SUBSCRIPTIONS_PER_USER } : {}),
     },
   };
 }

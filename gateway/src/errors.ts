@@ -33,6 +33,16 @@ export const GatewayErrorCode = {
    * the other subgraphs' fields are still returned.
    */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /**
+   * The supergraph changed while a subscription was live: its last `next` carries this error, then
+   * it completes; the client subscribes again (on the new supergraph).
+   */
+  SUPERGRAPH_RELOADED: 'SUPERGRAPH_RELOADED',
+  /**
+   * A `subscribe` over the WebSocket beyond `maxSubscriptionsPerConnection` or
+   * `maxSubscriptionsPerUser` (`extensions.limit`, `extensions.max`); the connection stays open.
+   */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** Anything unexpected; the message is masked and `extensions.requestId` points to the logs. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

@@ -39,6 +39,8 @@ export {
   jwksUrlFromAccountsUrl,
   useAuth,
   type AuthOptions,
+  type VerifiedAccessToken,
+  type VerifyAccessToken,
 } from './plugins/auth.js';
 export {
   CORS_ALLOWED_HEADERS,
@@ -59,10 +61,34 @@ export {
   type PersistedDocumentsOptions,
 } from './plugins/persisted-documents.js';
 export type { GatewayEarlyResponse, GatewayPlugin, GatewayRequest } from './plugins/plugin.js';
-export { DEFAULT_RATE_LIMIT_KEY_PREFIX, DEFAULT_RATE_LIMITS, useRateLimits, type RateLimit, type RateLimitsOptions } from './plugins/rate-limits.js';
+export {
+  DEFAULT_RATE_LIMIT_KEY_PREFIX,
+  DEFAULT_RATE_LIMITS,
+  useRateLimits,
+  type RateLimit,
+  type RateLimitChecks,
+  type RateLimitsOptions,
+} from './plugins/rate-limits.js';
 export { REQUEST_ID_HEADER, useRequestId } from './plugins/request-id.js';
 export { DEFAULT_SECURE_HEADERS, useSecureHeaders } from './plugins/secure-headers.js';
 export { INTERNAL_EXTENSIONS, useSubgraphErrors, type SubgraphErrorsOptions } from './plugins/subgraph-errors.js';
 export { DEFAULT_CONNECTIONS_PER_ORIGIN, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, type ConnectionPoolOptions } from './upstream/connection-pool.js';
 export { createGatewayServer, HSTS_HEADER_VALUE, MIN_TLS_VERSION, type GatewayServer, type GatewayTlsOptions } from './tls/server-tls.js';
 export { loadUpstreamTls, type UpstreamTlsMaterial, type UpstreamTlsOptions } from './tls/upstream-tls.js';
+export {
+  FederatedSubscriptions,
+  subscriptionSubgraphUnavailable,
+  supergraphReloaded,
+  type FederatedSubscriptionRequest,
+  type FederatedSubscriptionsOptions,
+} from './subscriptions/federated-subscriptions.js';
+export { DEFAULT_PLAN_CACHE_SIZE, SubscriptionPlanner, type SubscriptionPlan } from './subscriptions/subscription-planner.js';
+export { DEFAULT_UPSTREAM_KEEPALIVE_MS, UpstreamConnections, webSocketUrl, type UpstreamConnectionsOptions, type UpstreamSink } from './subscriptions/upstream-connections.js';
+export { signUpgrade } from './subscriptions/subscription-identity.js';
+export {
+  createSubscriptionServer,
+  DEFAULT_SUBSCRIPTION_LIMITS,
+  SubscriptionCloseCode,
+  type SubscriptionServerOptions,
+  type SubscriptionsOptions,
+} from './subscriptions/websocket-server.js';

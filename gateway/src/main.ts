@@ -38,6 +38,7 @@ const gateway = createGateway({
   trustProxy: config.trustProxy,
   rateLimits: config.rateLimits,
   armor: config.operationLimits,
+  subscriptions: config.subscriptions,
   persistedDocuments: { dir: config.persistedDocumentsDir, requirePersistedDocuments: config.requirePersistedDocuments },
   logger,
 });

@@ -29,8 +29,28 @@ describe('gateway configuration', () => {
       requirePersistedDocuments: false,
       rateLimits: { perIp: undefined, perAnonymousIp: undefined, perUser: undefined },
       operationLimits: { maxDepth: undefined, maxAliases: undefined, maxDirectives: undefined, maxTokens: undefined, maxCost: undefined },
+      subscriptions: {},
     });
     expect(DEFAULT_SUPERGRAPH_FILE).toMatch(/gateway[/\\]supergraph\.graphql$/);
+  });
+
+  it('reads the WebSocket limits and refuses malformed ones', () => {
+    const config = readGatewayConfig({
+      GATEWAY_SECRET: SECRET,
+      WS_KEEPALIVE_MS: '30000',
+      WS_CONNECTION_INIT_TIMEOUT_MS: '2000',
+      WS_MAX_PAYLOAD_BYTES: '1024',
+      WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: '5',
+      WS_MAX_SUBSCRIPTIONS_PER_USER: '10',
+    });
+    expect(config.subscriptions).toEqual({
+      keepAliveMs: 30_000,
+      connectionInitTimeoutMs: 2000,
+      maxPayloadBytes: 1024,
+      maxSubscriptionsPerConnection: 5,
+      maxSubscriptionsPerUser: 10,
+    });
+    expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET, WS_MAX_SUBSCRIPTIONS_PER_USER: 'many' })).toThrow(/WS_MAX_SUBSCRIPTIONS_PER_USER/);
   });
 
   it('fails fast, naming each missing or malformed variable', () => {

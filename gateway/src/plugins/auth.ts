@@ -21,6 +21,19 @@ export function jwksUrlFromAccountsUrl(accountsUrl: string): string {
   return new URL(JWKS_PATH, accountsUrl).toString();
 }
 
+/** A verified access token: its subject and when it expires. */
+export interface VerifiedAccessToken {
+  userId: string;
+  /** `exp`, in milliseconds since the epoch. */
+  expiresAt: number;
+}
+
+/**
+ * Verifies one access token (the HTTP `Authorization` header's and the WebSocket `connectionParams`' alike).
+ * @throws GatewayHttpError 401 UNAUTHENTICATED for a bad token, 503 SUBGRAPH_UNAVAILABLE when the keys cannot be fetched
+ */
+export type VerifyAccessToken = (token: string, requestId: string) => Promise<VerifiedAccessToken>;
+
 export interface AuthOptions {
   /**
    * Where the token-signing public keys are (a JWKS). A function is asked on every verification,
@@ -72,7 +85,7 @@ function keysUnavailable(): GatewayHttpError {
  * HTTP 401 `UNAUTHENTICATED` with `WWW-Authenticate: Bearer error="invalid_token"`, never anonymous.
  * Keys that cannot be fetched: HTTP 503 `SUBGRAPH_UNAVAILABLE` (the client's token may be fine).
  */
-export function useAuth(options: AuthOptions): GatewayPlugin {
+export function useAuth(options: AuthOptions): GatewayPlugin & { readonly verifyToken: VerifyAccessToken } {
   const { logger } = options;
   const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
   const audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
@@ -92,36 +105,41 @@ export function useAuth(options: AuthOptions): GatewayPlugin {
     return keys;
   }
 
+  const verifyToken: VerifyAccessToken = async (token, requestId) => {
+    const keys = keySet();
+    if (!keys) {
+      logger.error('no JWKS URL: set JWKS_URL or include an accounts subgraph in the supergraph');
+      throw keysUnavailable();
+    }
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        algorithms: [TOKEN_ALGORITHM],
+        issuer,
+        audience,
+        typ: 'at+jwt',
+        requiredClaims: ['sub', 'exp'],
+        clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
+      });
+      return { userId: payload.sub as string, expiresAt: (payload.exp as number) * 1000 };
+    } catch (error) {
+      if (error instanceof joseErrors.JOSEError && TOKEN_PROBLEMS.has(error.code)) {
+        logger.debug({ reason: error.code, requestId }, 'refused an access token');
+        throw invalidToken(error instanceof joseErrors.JWTExpired ? 'The access token has expired.' : 'The access token is invalid.');
+      }
+      logger.warn({ err: error, requestId }, 'cannot fetch the token-signing keys');
+      throw keysUnavailable();
+    }
+  };
+
   return {
     name: 'auth',
+    verifyToken,
     async onRequest(request) {
       const header = request.headers.authorization;
       if (header === undefined || header === '') return;
       const token = /^Bearer +([\w.~+/-]+=*)$/i.exec(header.trim())?.[1];
       if (!token) throw invalidToken('The Authorization header must be "Bearer <access token>".');
-      const keys = keySet();
-      if (!keys) {
-        logger.error('no JWKS URL: set JWKS_URL or include an accounts subgraph in the supergraph');
-        throw keysUnavailable();
-      }
-      try {
-        const { payload } = await jwtVerify(token, keys, {
-          algorithms: [TOKEN_ALGORITHM],
-          issuer,
-          audience,
-          typ: 'at+jwt',
-          requiredClaims: ['sub', 'exp'],
-          clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
-        });
-        request.context.userId = payload.sub ?? null;
-      } catch (error) {
-        if (error instanceof joseErrors.JOSEError && TOKEN_PROBLEMS.has(error.code)) {
-          logger.debug({ reason: error.code, requestId: request.context.requestId }, 'refused an access token');
-          throw invalidToken(error instanceof joseErrors.JWTExpired ? 'The access token has expired.' : 'The access token is invalid.');
-        }
-        logger.warn({ err: error, requestId: request.context.requestId }, 'cannot fetch the token-signing keys');
-        throw keysUnavailable();
-      }
+      request.context.userId = (await verifyToken(token, request.context.requestId)).userId;
     },
   };
 }

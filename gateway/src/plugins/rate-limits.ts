@@ -2,6 +2,7 @@ import { connectRedis } from '@mega/subgraph-kit/redis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayErrorCode, GatewayHttpError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { GatewayContext } from '../context.js';
 import type { GatewayPlugin } from './plugin.js';
 
 type RedisClient = Awaited<ReturnType<typeof connectRedis>>;
@@ -42,6 +43,20 @@ export interface RateLimitsOptions {
   logger: Logger;
 }
 
+/** The same counters for other transports (the WebSocket server counts each connection and each `subscribe`). */
+export interface RateLimitChecks {
+  /**
+   * Counts one request (a WebSocket upgrade) from `clientIp` against `perIp`.
+   * @throws GatewayHttpError 429 RATE_LIMITED
+   */
+  limitConnection(clientIp: string): Promise<void>;
+  /**
+   * Counts one operation against `perUser` (signed in) or `perAnonymousIp`.
+   * @throws GatewayHttpError 429 RATE_LIMITED
+   */
+  limitOperation(context: Pick<GatewayContext, 'userId' | 'clientIp'>): Promise<void>;
+}
+
 type LimiterName = keyof typeof DEFAULT_RATE_LIMITS;
 
 const KEY_SEGMENT: Record<LimiterName, string> = { perIp: 'ip', perAnonymousIp: 'anonymous', perUser: 'user' };
@@ -63,7 +78,7 @@ function rateLimited(retryAfterSeconds: number): GatewayHttpError {
  * again (`perAnonymousIp`). Over a limit: HTTP 429 `RATE_LIMITED` with `Retry-After` (seconds) and
  * `extensions.retryAfterSeconds`. The address is `context.clientIp` (see the gateway's `trustProxy`).
  */
-export function useRateLimits(options: RateLimitsOptions): GatewayPlugin {
+export function useRateLimits(options: RateLimitsOptions): GatewayPlugin & RateLimitChecks {
   const { logger } = options;
   const keyPrefix = options.keyPrefix ?? DEFAULT_RATE_LIMIT_KEY_PREFIX;
   const configured: Record<LimiterName, RateLimit | false> = {
@@ -97,6 +112,11 @@ export function useRateLimits(options: RateLimitsOptions): GatewayPlugin {
     }
   }
 
+  async function limitOperation({ userId, clientIp }: Pick<GatewayContext, 'userId' | 'clientIp'>): Promise<void> {
+    if (userId) await consume('perUser', userId);
+    else await consume('perAnonymousIp', clientIp);
+  }
+
   return {
     name: 'rate-limits',
     async start() {
@@ -114,9 +134,9 @@ export function useRateLimits(options: RateLimitsOptions): GatewayPlugin {
       await consume('perIp', request.context.clientIp);
     },
     async onParams(request) {
-      const { userId, clientIp } = request.context;
-      if (userId) await consume('perUser', userId);
-      else await consume('perAnonymousIp', clientIp);
+      await limitOperation(request.context);
     },
+    limitConnection: (clientIp) => consume('perIp', clientIp),
+    limitOperation,
   };
 }

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { BaseContext, Identity } from '@mega/subgraph-kit';
+import type { CommerceEventBus } from './events.js';
 import type { CartStore } from './store/cart.store.js';
 import type { OrderItemRow, OrderRow, OrderStore } from './store/order.store.js';
 import type { ProductRow, ProductStore } from './store/product.store.js';
@@ -9,6 +10,8 @@ export interface CommerceServices {
   products: ProductStore;
   carts: CartStore;
   orders: OrderStore;
+  /** Order status changes, shared by every commerce instance when Redis is configured. */
+  events: CommerceEventBus;
 }
 
 export interface CommerceContext extends BaseContext, CommerceServices {

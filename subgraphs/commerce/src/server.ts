@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { launchSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from '@mega/subgraph-kit';
 import { createContext, type CommerceContext, type CommerceServices } from './context.js';
+import { createCommerceEvents, publishOrderStatusChanged } from './events.js';
 import { DEFAULT_FULFILMENT_STEP_MS, MAX_FULFILMENT_POLL_MS, startFulfilmentWorker } from './fulfilment/fulfilment-worker.js';
 import { buildSchema } from './schema.js';
 import { seedCommerce } from './seed.js';
@@ -36,12 +37,17 @@ export function commerceSubgraph(fulfilment: FulfilmentSettings): SubgraphDefini
     service: 'commerce',
     tables,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-    schema: buildSchema,
-    services: (db) => ({
-      products: new ProductStore(db),
-      carts: new CartStore(db),
-      orders: new OrderStore(db, { fulfilmentStepMs: fulfilment.stepMs }),
-    }),
+    schema: (services) => buildSchema(services.events),
+    services: async (db, _logger, options) => {
+      const events = await createCommerceEvents(options.redisUrl);
+      return {
+        products: new ProductStore(db),
+        carts: new CartStore(db),
+        orders: new OrderStore(db, { fulfilmentStepMs: fulfilment.stepMs, onStatusChanged: (change) => publishOrderStatusChanged(events, change) }),
+        events,
+      };
+    },
+    dispose: (services) => services.events.close(),
     context: createContext,
     seed: seedCommerce,
     background: (services, logger) => {

@@ -1,12 +1,27 @@
 import DataLoader from 'dataloader';
 import { isUuid, requireViewer, unauthenticated, type BaseContext, type Identity } from '@mega/subgraph-kit';
+import type { CommsEventBus } from './events.js';
 import type { ConversationStore, MemberConversationRow } from './store/conversation.store.js';
 import type { MessageRange, MessageRow, MessageStore } from './store/message.store.js';
+import type { TypingLimiter } from './typing/typing.limiter.js';
 
 /** Long-lived parts shared by all requests. */
 export interface CommsServices {
   conversations: ConversationStore;
   messages: MessageStore;
+  /** Message and typing events, shared by every comms instance when Redis is configured. */
+  events: CommsEventBus;
+  typingLimiter: TypingLimiter;
+  /**
+   * Whether a user is (still) a member, checked for every subscription event. Not cached; the
+   * checks of all subscribers reached by one event go out as one query.
+   */
+  membership: DataLoader<{ conversationId: string; userId: string }, boolean, string>;
+}
+
+/** The membership check of {@link CommsServices.membership}. */
+export function membershipLoader(conversations: ConversationStore): CommsServices['membership'] {
+  return new DataLoader((pairs) => conversations.areMembers(pairs), { cache: false });
 }
 
 /** Per-request batching: every loader runs one query per tick, whatever the number of keys. */

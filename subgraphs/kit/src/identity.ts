@@ -134,3 +134,47 @@ export function verifyIdentity(
   if (nonces && !nonces.add(nonce, now)) return { ok: false, reason: 'replayed' };
   return { ok: true, identity: { userId: identity.user || null, requestId: identity.requestId, clientIp: identity.clientIp } };
 }
+
+/** The operation of a graphql-ws `subscribe` message, as signed by {@link signSubscription}. */
+export interface SubscriptionOperation {
+  query: string;
+  variables?: Record<string, unknown> | null | undefined;
+  operationName?: string | null | undefined;
+}
+
+/** Where the identity of a graphql-ws `subscribe` travels: `payload.extensions[SUBSCRIPTION_IDENTITY_EXTENSION]`. */
+export const SUBSCRIPTION_IDENTITY_EXTENSION = 'identity';
+
+/** What a subscription's signature covers: method `SUBSCRIBE`, path `/graphql`, and the operation as canonical JSON. */
+function subscriptionRequest(operation: SubscriptionOperation): SignedRequest {
+  const body = JSON.stringify({ query: operation.query, variables: operation.variables ?? {}, operationName: operation.operationName ?? null });
+  return { method: 'SUBSCRIBE', path: '/graphql', body };
+}
+
+/**
+ * Signs a user's subscription for one graphql-ws `subscribe` message over a connection whose
+ * upgrade the gateway signed for itself (user empty). Put the result in
+ * `payload.extensions.identity`; the subgraph checks it with {@link verifySubscription}.
+ * @returns the identity headers (same names and algorithm as HTTP), signed over method `SUBSCRIBE`,
+ * path `/graphql` and body `JSON.stringify({ query, variables: variables ?? {}, operationName: operationName ?? null })`
+ */
+export function signSubscription(secret: string, identity: Identity, operation: SubscriptionOperation, now = Date.now()): Record<string, string> {
+  return signIdentity(secret, identity, subscriptionRequest(operation), now);
+}
+
+/**
+ * Checks the signed identity of a graphql-ws `subscribe` message against the message's own operation.
+ * @param signed `payload.extensions.identity` as received (anything: a non-object is `missing`)
+ * @returns as {@link verifyIdentity}: the identity, or why it was refused
+ */
+export function verifySubscription(
+  secret: string | readonly string[],
+  signed: unknown,
+  operation: SubscriptionOperation,
+  options: { now?: number; maxSkewMs?: number; nonces?: NonceCache } = {},
+): VerifyResult {
+  if (typeof signed !== 'object' || signed === null) return { ok: false, reason: 'missing' };
+  const headers = signed as Record<string, unknown>;
+  const get = (name: string) => (typeof headers[name] === 'string' ? headers[name] : undefined);
+  return verifyIdentity(secret, get, subscriptionRequest(operation), options);
+}

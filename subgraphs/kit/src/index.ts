@@ -5,7 +5,22 @@ export { openDatabase, PGLITE_SETTINGS, QueryCounter, type Database, type Databa
 export { DEMO_CONVERSATIONS, DEMO_PRODUCTS, DEMO_USERS, demoId, type DemoUser } from './demo.js';
 export { badUserInput, conflict, ErrorCode, forbidden, notFound, unauthenticated } from './errors.js';
 export { clientMutationsTable, MAX_CLIENT_MUTATION_ID_LENGTH, runOnce, type ClientMutationsTable } from './idempotency.js';
-export { DEFAULT_MAX_SKEW_MS, identityHeaders, IdentityHeader, NonceCache, signIdentity, verifyIdentity, type Identity, type SignedRequest, type VerifyResult } from './identity.js';
+export { createEventBus, DEFAULT_MAX_PENDING_EVENTS, endingWith, type EventBus, type EventBusOptions, type EventMap, type EventStream } from './events.js';
+export {
+  DEFAULT_MAX_SKEW_MS,
+  identityHeaders,
+  IdentityHeader,
+  NonceCache,
+  signIdentity,
+  signSubscription,
+  SUBSCRIPTION_IDENTITY_EXTENSION,
+  verifyIdentity,
+  verifySubscription,
+  type Identity,
+  type SignedRequest,
+  type SubscriptionOperation,
+  type VerifyResult,
+} from './identity.js';
 export { launchSubgraph, startOptionsFromConfig, type RunningSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from './launch.js';
 export { createLogger, type Logger } from './logger.js';
 export {
@@ -25,4 +40,5 @@ export { isUuid, uniqueViolation } from './postgres-errors.js';
 export { buildFederatedSchema, DateTimeScalar, emitSubgraphSchema, type ReferenceResolvers } from './schema.js';
 export { DEFAULT_MAX_BODY_BYTES, startSubgraphServer, type RouteHandler, type SubgraphServer, type SubgraphServerOptions } from './server.js';
 export { stopOnSignals } from './shutdown.js';
+export { DEFAULT_CONNECTION_INIT_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_MS, SubgraphCloseCode } from './subscriptions.js';
 export { createSubgraphHttpServer, MIN_TLS_VERSION, type SubgraphTlsOptions } from './tls.js';

@@ -37,7 +37,8 @@ export interface SubgraphDefinition<TTables extends Record<string, unknown>, TSe
   service: SubgraphName;
   tables: TTables;
   migrationsFolder: string;
-  schema: () => Promise<GraphQLSchema>;
+  /** Builds the schema; subscriptions get the instance's event bus from `services` (no other side effects). */
+  schema: (services: TServices) => Promise<GraphQLSchema>;
   /** Long-lived stores and helpers built once over the database (and Redis, when configured). */
   services: (db: Database<TTables>, logger: Logger, options: SubgraphStartOptions) => TServices | Promise<TServices>;
   /** Releases what `services` opened (Redis clients, ...); called after the server has stopped. */
@@ -82,7 +83,7 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
     stopBackground = definition.background?.(services, logger);
     const server = await startSubgraphServer({
       service: definition.service,
-      schema: await definition.schema(),
+      schema: await definition.schema(services),
       port: options.port,
       host: options.host,
       gatewaySecret: options.gatewaySecret,

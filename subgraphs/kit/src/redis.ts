@@ -10,11 +10,16 @@ export const REDIS_CONNECT_TIMEOUT_MS = 10_000;
  */
 export async function connectRedis(url: string, { timeoutMs = REDIS_CONNECT_TIMEOUT_MS, name }: { timeoutMs?: number; name?: string } = {}): Promise<Redis> {
   const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 3, ...(name ? { connectionName: name } : {}) });
+  // Connection errors are reported by the rejection below, not also as ioredis "Unhandled error event" logs.
+  const quiet = () => undefined;
+  client.on('error', quiet);
   try {
     await client.connect();
   } catch (error) {
     client.disconnect();
     throw new Error(`Redis at ${new URL(url).host} is unreachable: ${(error as Error).message}`, { cause: error });
+  } finally {
+    client.off('error', quiet);
   }
   return client;
 }

@@ -6,7 +6,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
-import { buildSchema, createResolversMap, type BuildSchemaOptions } from 'type-graphql';
+import { buildSchema, createResolversMap, type BuildSchemaOptions, type PubSub } from 'type-graphql';
 
 /** The Federation 2 spec version and directives every subgraph links. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])`;
@@ -18,12 +18,26 @@ export const DateTimeScalar = new GraphQLScalarType({
   description: 'An instant in UTC as an ISO-8601 string, for example 2026-11-27T15:08:00.000Z.',
 });
 
+/**
+ * The `pubSub` of a schema built only for its SDL (emit-schema, schema tests): subscriptions
+ * executed on it fail. Servers pass the instance's event bus instead.
+ */
+const SDL_ONLY_PUBSUB: PubSub = {
+  publish() {
+    throw new Error('This schema was built without an event bus (SDL only).');
+  },
+  subscribe() {
+    throw new Error('This schema was built without an event bus (SDL only).');
+  },
+};
+
 /** `__resolveReference` functions per entity type name. */
 export type ReferenceResolvers = Record<string, { __resolveReference: (...args: never[]) => unknown }>;
 
 /**
  * Builds a Federation 2 subgraph schema from type-graphql resolvers and classes.
- * Free of side effects: no server, no database.
+ * Free of side effects: no server, no database. A schema with `@Subscription`s needs `pubSub`
+ * (the subgraph's event bus, see `createEventBus`; without one the schema serves its SDL only).
  */
 export async function buildFederatedSchema(
   options: Omit<BuildSchemaOptions, 'skipCheck' | 'scalarsMap' | 'validate'>,
@@ -31,6 +45,7 @@ export async function buildFederatedSchema(
 ): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     ...options,
+    pubSub: options.pubSub ?? SDL_ONLY_PUBSUB,
     scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
     validate: false,
     skipCheck: true,

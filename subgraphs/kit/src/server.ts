@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ApolloServer, HeaderMap, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -9,6 +10,7 @@ import type { BaseContext } from './context.js';
 import { ErrorCode } from './errors.js';
 import { NonceCache, verifyIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
+import { createSubscriptionServer, refuseUpgrade } from './subscriptions.js';
 import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
 
 /** Largest request body a subgraph reads. @default 1 MiB */
@@ -44,12 +46,17 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   onStop?: () => Promise<void>;
   /** Serve HTTPS and require a client certificate signed by `clientCaFile` (mutual TLS). @default plain HTTP */
   tls?: SubgraphTlsOptions | undefined;
+  /** graphql-ws keepalive: ping interval, and how long a pong may take. @default DEFAULT_KEEP_ALIVE_MS (12 s) */
+  keepAliveMs?: number | undefined;
 }
 
 export interface SubgraphServer {
   url: string;
   port: number;
-  /** Stops accepting, drains in-flight requests, then runs `onStop`. Idempotent. */
+  /**
+   * Stops accepting, closes graphql-ws sockets with 1001 "Going away" (their subscriptions end;
+   * the gateway reconnects elsewhere), drains in-flight requests, then runs `onStop`. Idempotent.
+   */
   stop(): Promise<void>;
 }
 
@@ -107,6 +114,17 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const { server: httpServer, scheme } = await createSubgraphHttpServer(options.tls);
   let stopping = false;
 
+  function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+    const code = formatted.extensions?.code;
+    if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
+      logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected resolver error');
+      if (!options.development) {
+        return { message: 'Internal server error.', ...(formatted.path ? { path: formatted.path } : {}), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
+      }
+    }
+    return formatted;
+  }
+
   const apollo = new ApolloServer<TContext & ApolloBaseContext>({
     schema: options.schema,
     stopOnTerminationSignals: false, // main.ts owns the signals and drains through stop()
@@ -118,21 +136,22 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
     ],
-    formatError: (formatted: GraphQLFormattedError, error: unknown) => {
-      const code = formatted.extensions?.code;
-      if (code === 'INTERNAL_SERVER_ERROR' || code === undefined) {
-        logger.error({ err: (error as { originalError?: unknown }).originalError ?? error }, 'unexpected resolver error');
-        if (!options.development) {
-          return { message: 'Internal server error.', path: formatted.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
-        }
-      }
-      return formatted;
-    },
+    formatError,
   });
   await apollo.start();
 
   const nonces = new NonceCache();
   const secrets = options.previousGatewaySecret ? [options.gatewaySecret, options.previousGatewaySecret] : [options.gatewaySecret];
+  const subscriptions = createSubscriptionServer({
+    schema: options.schema,
+    secrets,
+    nonces,
+    context: options.context,
+    logger,
+    formatError,
+    maxPayloadBytes: maxBodyBytes,
+    keepAliveMs: options.keepAliveMs,
+  });
 
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
@@ -195,6 +214,13 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     });
   });
 
+  httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const url = new URL(req.url ?? '/', 'http://subgraph.internal');
+    if (stopping) return refuseUpgrade(socket, 503, 'UNAVAILABLE', 'The subgraph is stopping.');
+    if (url.pathname !== '/graphql') return refuseUpgrade(socket, 404, 'NOT_FOUND', `No WebSocket endpoint at ${url.pathname}.`);
+    subscriptions.upgrade(req, socket, head, url);
+  });
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(options.port, options.host ?? '127.0.0.1', () => resolve());
@@ -211,6 +237,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     stop() {
       stopped ??= (async () => {
         stopping = true;
+        await subscriptions.close(options.shutdownTimeoutMs ?? 10_000);
         await apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
         await options.onStop?.();
         logger.info(`${service} subgraph stopped`);

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { BaseContext, Database, Identity, Logger } from '@mega/subgraph-kit';
+import type { MediaEventBus } from './events.js';
 import type { FileLinks } from './files/file-links.js';
 import type { FileStorage } from './files/file-storage.js';
 import type { AlbumAssetRow, AlbumItemKey, AlbumRow, AlbumStore } from './store/album.store.js';
@@ -14,6 +15,8 @@ export interface MediaServices {
   files: FileStorage;
   links: FileLinks;
   logger: Logger;
+  /** Asset events, shared by every media instance when Redis is configured. */
+  events: MediaEventBus;
 }
 
 /** A page request as the loaders batch it: `limit` rows (page size + 1) after `after`. */

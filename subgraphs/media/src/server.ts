@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { launchSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from '@mega/subgraph-kit';
 import { createContext, type MediaContext, type MediaServices } from './context.js';
+import { createMediaEvents } from './events.js';
 import { FileLinks } from './files/file-links.js';
 import { fileRoute } from './files/file.route.js';
 import { MemoryFileStorage, type FileStorage } from './files/file-storage.js';
@@ -28,8 +29,13 @@ export function mediaSubgraph(files: FileStorage, links: FileLinks): SubgraphDef
     service: 'media',
     tables,
     migrationsFolder: fileURLToPath(new URL('../drizzle', import.meta.url)),
-    schema: buildSchema,
-    services: (db, logger) => ({ db, assets: new MediaAssetStore(db), albums: new AlbumStore(db), files, links, logger }),
+    schema: (services) => buildSchema(services.events),
+    services: async (db, logger, options) => {
+      const events = await createMediaEvents(options.redisUrl);
+      const assets = new MediaAssetStore(db, { onReady: (row) => events.publish('mediaAssetReady', row.id, { id: row.id, ownerId: row.ownerId }) });
+      return { db, assets, albums: new AlbumStore(db), files, links, logger, events };
+    },
+    dispose: (services) => services.events.close(),
     context: createContext,
     seed: seedMedia,
     routes: fileRoute,

@@ -32,6 +32,8 @@ export const DEFAULT_FULFILMENT_BATCH_SIZE = 100;
 export interface OrderStoreOptions {
   /** Delay between two fulfilment steps of an order; checkout schedules the first one. */
   fulfilmentStepMs: number;
+  /** Told of every status change once its transaction has committed (publishes `orderStatusChanged`). */
+  onStatusChanged?: (change: OrderStatusChange) => void;
 }
 
 /** Orders, checkout and the order life cycle (fulfilment and cancellation). */
@@ -182,7 +184,7 @@ export class OrderStore {
     const { buyerId, orderId } = input;
     const now = input.now ?? new Date();
     if (!isUuid(orderId)) return Promise.resolve(undefined);
-    return this.db.transaction(async (tx) => {
+    return this.changingStatus(async (tx, changed) => {
       const [order] = await tx
         .select()
         .from(orders)
@@ -204,7 +206,7 @@ export class OrderStore {
         .set({ stock: sql`${products.stock} + ${orderItems.quantity}` })
         .from(orderItems)
         .where(and(eq(orderItems.orderId, orderId), eq(orderItems.productId, products.id)));
-      const change = await this.changeStatus(tx, order, 'CANCELLED', now);
+      const change = await this.changeStatus(tx, changed, order, 'CANCELLED', now);
       return change.row;
     });
   }
@@ -217,7 +219,7 @@ export class OrderStore {
    * @returns the steps taken (at most `batchSize`)
    */
   advanceDueOrders(now: Date, batchSize = DEFAULT_FULFILMENT_BATCH_SIZE): Promise<OrderStatusChange[]> {
-    return this.db.transaction(async (tx) => {
+    return this.changingStatus(async (tx, changed) => {
       const due = await tx
         .select()
         .from(orders)
@@ -227,19 +229,29 @@ export class OrderStore {
         .for('update', { skipLocked: true });
       const changes: OrderStatusChange[] = [];
       for (const order of due) {
-        changes.push((await this.changeStatus(tx, order, NEXT_STATUS[order.status]!, now)).change);
+        changes.push((await this.changeStatus(tx, changed, order, NEXT_STATUS[order.status]!, now)).change);
       }
       return changes;
     });
   }
 
+  /** Runs `work` in a transaction and, once it has committed, reports the status changes it made. */
+  private async changingStatus<T>(work: (tx: Executor, changed: OrderStatusChange[]) => Promise<T>): Promise<T> {
+    const changed: OrderStatusChange[] = [];
+    const result = await this.db.transaction((tx) => work(tx, changed));
+    for (const change of changed) this.options.onStatusChanged?.(change);
+    return result;
+  }
+
   /**
    * The one place an order's status changes (fulfilment and cancellation): sets the status,
-   * schedules the next fulfilment step (none once DELIVERED or CANCELLED), and reports the step.
+   * schedules the next fulfilment step (none once DELIVERED or CANCELLED), and reports the step
+   * (into `changed`, announced after the commit by {@link changingStatus}).
    * Call it with the order row locked.
    */
   private async changeStatus(
     tx: Executor,
+    changed: OrderStatusChange[],
     order: OrderRow,
     to: OrderStatusValue,
     now: Date,
@@ -250,7 +262,9 @@ export class OrderStore {
       .set({ status: to, updatedAt: now, nextTransitionAt })
       .where(and(eq(orders.id, order.id), eq(orders.status, order.status)))
       .returning();
-    return { row: row!, change: { orderId: order.id, buyerId: order.buyerId, from: order.status, to, at: now } };
+    const change = { orderId: order.id, buyerId: order.buyerId, from: order.status, to, at: now };
+    changed.push(change);
+    return { row: row!, change };
   }
 
   /**

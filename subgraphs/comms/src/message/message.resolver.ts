@@ -3,6 +3,7 @@ import { isUuid, notFound } from '@mega/subgraph-kit';
 import { requireViewerId, type CommsContext } from '../context.js';
 import { loadConversation } from '../conversation/conversation.reference.js';
 import { Conversation } from '../conversation/conversation.type.js';
+import { publishMessageAdded } from '../events.js';
 import { toMessage } from './message.mapper.js';
 import { SendMessageInput } from './message.input.js';
 import { Message } from './message.type.js';
@@ -28,6 +29,9 @@ export class MessageResolver {
     context.messagePage.clearAll();
     const row = await context.messageById.load(id);
     if (!row) throw notFound('Message');
+    // After the commit, so that subscribers who then read the store find it; a retried send publishes
+    // again, which subscribers drop by seq.
+    publishMessageAdded(context.events, row);
     return toMessage(row, viewerId);
   }
 

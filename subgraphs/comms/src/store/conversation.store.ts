@@ -133,4 +133,44 @@ export class ConversationStore {
     const [row] = await this.db.select({ n: sql<number>`count(*)::int` }).from(conversations);
     return row?.n ?? 0;
   }
+
+  /**
+   * Whether each user is a member of each conversation, in one query (per-event authorization of
+   * subscriptions: many subscribers of one conversation are checked together).
+   * @returns one boolean per pair, in the order of `pairs`
+   */
+  async areMembers(pairs: readonly { conversationId: string; userId: string }[]): Promise<boolean[]> {
+    const valid = pairs.filter((pair) => isUuid(pair.conversationId) && isUuid(pair.userId));
+    const conversationIds = [...new Set(valid.map((pair) => pair.conversationId.toLowerCase()))];
+    const userIds = [...new Set(valid.map((pair) => pair.userId.toLowerCase()))];
+    const rows = valid.length
+      ? await this.db
+          .select({ conversationId: conversationMembers.conversationId, userId: conversationMembers.userId })
+          .from(conversationMembers)
+          .where(and(inArray(conversationMembers.conversationId, conversationIds), inArray(conversationMembers.userId, userIds)))
+      : [];
+    const members = new Set(rows.map((row) => `${row.conversationId}:${row.userId}`));
+    return pairs.map((pair) => members.has(`${pair.conversationId.toLowerCase()}:${pair.userId.toLowerCase()}`));
+  }
+
+  /** The seq of the newest message (0 while empty); undefined when there is no such conversation. */
+  async lastSeq(conversationId: string): Promise<number | undefined> {
+    if (!isUuid(conversationId)) return undefined;
+    const [row] = await this.db.select({ lastSeq: conversations.lastSeq }).from(conversations).where(eq(conversations.id, conversationId));
+    return row?.lastSeq;
+  }
+
+  /**
+   * Takes a user out of a conversation: they stop seeing it and stop receiving its events.
+   * No mutation exposes it yet (leaving and removing members is a later issue).
+   * @returns false when the user was not a member
+   */
+  async removeMember(conversationId: string, userId: string): Promise<boolean> {
+    if (!isUuid(conversationId) || !isUuid(userId)) return false;
+    const removed = await this.db
+      .delete(conversationMembers)
+      .where(and(eq(conversationMembers.conversationId, conversationId), eq(conversationMembers.userId, userId)))
+      .returning({ userId: conversationMembers.userId });
+    return removed.length > 0;
+  }
 }

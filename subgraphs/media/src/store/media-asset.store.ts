@@ -21,9 +21,17 @@ function afterAsset(after: AssetKey | undefined): SQL | undefined {
   return sql`(${mediaAssets.createdAt}, ${mediaAssets.id}) < (${new Date(createdAtMs).toISOString()}::timestamptz, ${id}::uuid)`;
 }
 
+export interface MediaAssetStoreOptions {
+  /** Told of every asset that became READY, once committed (publishes `mediaAssetReady`). */
+  onReady?: (row: MediaAssetRow) => void;
+}
+
 /** Media assets and their metadata; the files themselves are in the FileStorage. */
 export class MediaAssetStore {
-  constructor(private readonly db: Database<MediaTables>) {}
+  constructor(
+    private readonly db: Database<MediaTables>,
+    private readonly options: MediaAssetStoreOptions = {},
+  ) {}
 
   /** One query for any number of ids; rows come back in the order of `ids`, undefined where missing or malformed. */
   async byIds(ids: readonly string[]): Promise<(MediaAssetRow | undefined)[]> {
@@ -82,6 +90,22 @@ export class MediaAssetStore {
       .delete(mediaAssets)
       .where(and(eq(mediaAssets.id, id), eq(mediaAssets.ownerId, ownerId)))
       .returning();
+    return row;
+  }
+
+  /**
+   * The one place a PENDING asset becomes READY (its file is complete: uploads call it); announces
+   * it after the commit.
+   * @returns the READY row, or undefined when there is no such PENDING asset
+   */
+  async markReady(id: string): Promise<MediaAssetRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .update(mediaAssets)
+      .set({ status: 'READY', version: sql`${mediaAssets.version} + 1` })
+      .where(and(eq(mediaAssets.id, id), eq(mediaAssets.status, 'PENDING')))
+      .returning();
+    if (row) this.options.onReady?.(row);
     return row;
   }
 
