@@ -224,7 +224,7 @@ describe('subscriptions through the gateway (graphql-ws), with a chat probe, acc
     await expect.poll(() => chat.subscriptions).toBe(0);
   });
 
-  it('serves the same endpoint as WSS when TLS is on', async () => {
+  it('serves the same endpoint as WSS when TLS is on, to clients that trust its CA only', async () => {
     const certificates = await ensureLocalCertificates(folder.file('tls'));
     const { url: secure } = await startGateway(chat.url, { tls: { certFile: certificates.certFile, keyFile: certificates.keyFile } });
     expect(secure).toMatch(/^wss:\/\//);
@@ -242,6 +242,11 @@ describe('subscriptions through the gateway (graphql-ws), with a chat probe, acc
     expect((received.results[0]?.data?.messageAdded as { body: string }).body).toBe('over tls');
     received.stop();
     await expect.poll(() => chat.subscriptions).toBe(0);
+
+    // A client that does not trust the local CA is refused during the TLS handshake.
+    const untrusting = new WebSocket(secure, 'graphql-transport-ws');
+    const failure = await new Promise<Error>((resolve) => untrusting.on('error', resolve));
+    expect((failure as Error & { code?: string }).code).toMatch(/SELF_SIGNED|UNABLE_TO_VERIFY|CERT/);
   });
 
   it('refuses a cross-site page (Origin not allowed) with 4403', async () => {
