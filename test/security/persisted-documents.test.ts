@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, createLogger, type GatewayOptions } from '@mega/gateway';
-import { DEMO_USERS, postGraphQL, startFederation, TEST_GATEWAY_SECRET, type Federation } from '@mega/test-utils';
+import { DEMO_USERS, eventually, type Federation, postGraphQL, startFederation, TEST_GATEWAY_SECRET } from '@mega/test-utils';
 
 /**
  * Persisted documents (safelisting) at the gateway: manifests in the format GraphQL Code
@@ -23,18 +23,6 @@ const UNLISTED = '{ products(first: 1) { edges { node { id description } } } }';
 /** POSTs any GraphQL-over-HTTP body (`documentId`, `extensions` without `query`, ...). */
 const send = <T = Record<string, unknown>>(url: string, body: Record<string, unknown>) => postGraphQL<T>(url, body as { query: string });
 
-/** Polls `check` until it passes (the folder watcher reloads on its own; no fixed sleeps). */
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 describe('persisted documents at the gateway', () => {
   let federation: Federation;
@@ -43,17 +31,7 @@ describe('persisted documents at the gateway', () => {
   let development: string;
   const gateways: { stop(): Promise<void> }[] = [];
 
-  async function startGateway(options: Partial<GatewayOptions>): Promise<string> {
-    const gateway = createGateway({
-      port: 0,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      subgraphUrls: { accounts: federation.accounts.url, comms: federation.comms.url, media: federation.media.url, commerce: federation.commerce.url },
-      logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
-      ...options,
-    });
-    gateways.push(gateway);
-    return (await gateway.start()).url;
-  }
+  const startGateway = (options: Partial<GatewayOptions>) => federation.startGateway(options);
 
   beforeAll(async () => {
     manifests = await mkdtemp(path.join(tmpdir(), 'mega-persisted-'));

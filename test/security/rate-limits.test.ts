@@ -45,18 +45,7 @@ describe('rate limits at the gateway', () => {
     await federation?.stop();
   });
 
-  /** Another gateway over the federation's subgraphs, with these options. */
-  async function startGateway(options: Partial<GatewayOptions>): Promise<string> {
-    const gateway = createGateway({
-      port: 0,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      subgraphUrls: { accounts: federation.accounts.url, comms: federation.comms.url, media: federation.media.url, commerce: federation.commerce.url },
-      logger: createLogger(process.env.LOG_LEVEL ?? 'warn'),
-      ...options,
-    });
-    gateways.push(gateway);
-    return (await gateway.start()).url;
-  }
+  const startGateway = (options: Partial<GatewayOptions>) => federation.startGateway(options);
 
   const from = (address: string, headers: Record<string, string> = {}) => ({ 'x-forwarded-for': `198.51.100.7, ${address}`, ...headers });
 

@@ -1,20 +1,9 @@
+import { eventually } from '@mega/test-utils';
 import { writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadPersistedDocuments, PersistedDocumentsError, usePersistedDocuments } from '../plugins/persisted-documents.js';
 import { memoryLogger, temporaryFolder } from './support/harness.js';
 
-/** Polls `check` until it passes (the folder watcher works on its own; no fixed sleeps). */
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    try {
-      return check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 describe('persisted-document manifests', () => {
   const cleanups: (() => Promise<void>)[] = [];

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, postGraphQL, startStack, type Stack } from '@mega/test-utils';
+import { DEMO_USERS, eventually, postGraphQL, type Stack, startStack } from '@mega/test-utils';
 
 const HOME_QUERY = /* GraphQL */ `
   query Home {
@@ -26,18 +26,6 @@ interface Home {
   products: { edges: { node: { title: string; images: { url: string; mimeType: string }[] | null } }[] } | null;
 }
 
-/** Polls `check` until it passes (the stack recovers on its own; no fixed sleeps). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 describe('the whole system as real processes on free ports', () => {
   let dataDir: string;

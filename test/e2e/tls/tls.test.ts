@@ -4,22 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, ensureLocalCertificates, httpsRequest, startStack, type LocalCertificates, type Stack, type TestDatabase } from '@mega/test-utils';
+import { createPostgresDatabase, ensureLocalCertificates, eventually, httpsRequest, type LocalCertificates, type Stack, startStack, type TestDatabase } from '@mega/test-utils';
 
 const PRODUCTS = JSON.stringify({ query: '{ products(first: 1) { edges { node { id } } } }' });
 
-/** Polls `check` until it passes (no fixed sleeps). */
-async function eventually<T>(check: () => Promise<T>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (let delay = 25; ; delay = Math.min(delay * 2, 250)) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-  }
-}
 
 describe('`pnpm start --tls`: the real gateway process over HTTPS with the local CA', () => {
   let dataDir: string;

@@ -16,6 +16,12 @@ export interface Federation {
   comms: Started<typeof startComms>;
   media: Started<typeof startMedia>;
   commerce: Started<typeof startCommerce>;
+  /**
+   * Starts another gateway over the same subgraphs with these options (over the harness's own);
+   * `stop()` stops it too.
+   * @returns its /graphql URL
+   */
+  startGateway(options?: Partial<GatewayOptions>): Promise<string>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -64,16 +70,19 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       common().then((o) => startCommerce({ ...o, fulfilmentStepMs: options.fulfilmentStepMs ?? 0 })),
     ]);
     for (const running of [accounts, comms, media, commerce]) stoppers.push(() => running.stop());
-    const gateway = createGateway({
-      port: 0,
-      gatewaySecret: TEST_GATEWAY_SECRET,
-      subgraphUrls: { accounts: accounts.url, comms: comms.url, media: media.url, commerce: commerce.url },
-      logger: createLogger('gateway', process.env.LOG_LEVEL ?? 'warn'),
-      ...options.gateway,
-    });
-    const { url } = await gateway.start();
-    stoppers.push(() => gateway.stop());
-    return { gatewayUrl: url, accounts, comms, media, commerce, stop, [Symbol.asyncDispose]: stop };
+    const startGateway = async (gatewayOptions: Partial<GatewayOptions> = {}) => {
+      const gateway = createGateway({
+        port: 0,
+        gatewaySecret: TEST_GATEWAY_SECRET,
+        subgraphUrls: { accounts: accounts.url, comms: comms.url, media: media.url, commerce: commerce.url },
+        logger: createLogger('gateway', process.env.LOG_LEVEL ?? 'warn'),
+        ...gatewayOptions,
+      });
+      stoppers.push(() => gateway.stop());
+      return (await gateway.start()).url;
+    };
+    const url = await startGateway(options.gateway);
+    return { gatewayUrl: url, accounts, comms, media, commerce, startGateway, stop, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
     throw error;

@@ -24,3 +24,4 @@ export { startStack, type Stack, type StackOptions } from './stack.js';
 export { startFederation, type Federation, type FederationOptions } from './federation.js';
 export { DEMO_USERS } from '@mega/subgraph-kit/demo';
 export { signIdentity } from '@mega/subgraph-kit/identity';
+export { eventually } from './eventually.js';
