@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { buildOperationContext, executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
+import { executeQueryPlan, type GraphQLDataSource, type ServiceMap } from '@apollo/gateway';
 import { GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { GatewayErrorCode } from '../errors.js';
@@ -113,7 +113,7 @@ export class FederatedSubscriptions {
     const plan = planner.plan(`${request.operationName ?? ''}\n${request.query}`, request.document, request.operationName);
     const key =
       (this.options.shareIdentical ?? true) && request.context.userId
-        ? JSON.stringify([request.context.userId, request.operationName ?? null, request.query, request.variables])
+        ? `${plan.id}\n${request.context.userId}\n${JSON.stringify(request.variables)}`
         : undefined;
 
     let upstream = key ? this.shared.get(key) : undefined;
@@ -181,6 +181,8 @@ export class FederatedSubscriptions {
     request: FederatedSubscriptionRequest,
     event: { data?: unknown; errors?: readonly GraphQLFormattedError[] },
   ): Promise<ExecutionResult> {
+    // The subgraph's result is the client's: nothing to fetch or reshape.
+    if (plan.direct && !event.errors && event.data) return { data: event.data as Record<string, unknown> };
     const { primary } = plan;
     const serviceMap: ServiceMap = {};
     for (const name of planner.subgraphUrls.keys()) {
@@ -199,7 +201,7 @@ export class FederatedSubscriptions {
         return owner.process(options);
       },
     };
-    const operationContext = buildOperationContext({ schema: planner.schema, operationDocument: request.document, operationName: request.operationName });
+    const { operationContext } = plan;
     const requestContext = {
       request: { query: request.query, variables: request.variables, operationName: request.operationName },
       context: { ...request.context, requestId: randomUUID() },

@@ -1,10 +1,15 @@
 import { operationFromDocument, Supergraph, type Schema } from '@apollo/federation-internals';
 import type { FetchNode, PlanNode, QueryPlan } from '@apollo/query-planner';
 import { QueryPlanner } from '@apollo/query-planner';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { buildOperationContext } from '@apollo/gateway';
+import { BREAK, getOperationAST, Kind, parse, print, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 /** How a subscription runs: the `primary` fetch is opened on one subgraph; `rest` completes each of its events. */
 export interface SubscriptionPlan {
+  /** Unique among the plans of this process (part of the key of shared upstream subscriptions). */
+  readonly id: number;
+  /** What `executeQueryPlan` needs of the client's operation, built once for all its events. */
+  readonly operationContext: ReturnType<typeof buildOperationContext>;
   /** The fetch opened as a subscription on its subgraph (`primary.serviceName`, `primary.operation`). */
   readonly primary: FetchNode;
   /**
@@ -12,7 +17,32 @@ export interface SubscriptionPlan {
    * followed by the fetches of fields owned by other subgraphs.
    */
   readonly perEvent: QueryPlan;
+  /**
+   * True when the subgraph's event already is the client's result: the plan is the primary fetch
+   * alone and it selects exactly what the client selected (no fragments, directives or fields the
+   * planner added). Such events skip `executeQueryPlan`.
+   */
+  readonly direct: boolean;
 }
+
+/** The printed selection set of a document's one operation; undefined when it has fragments or directives. */
+function plainSelection(document: DocumentNode, operationName: string | undefined): string | undefined {
+  const operation = getOperationAST(document, operationName);
+  if (!operation || document.definitions.length !== 1) return undefined;
+  let plain = true;
+  visit(operation, {
+    enter(node) {
+      if (node.kind === Kind.DIRECTIVE || node.kind === Kind.FRAGMENT_SPREAD || node.kind === Kind.INLINE_FRAGMENT) {
+        plain = false;
+        return BREAK;
+      }
+      return undefined;
+    },
+  });
+  return plain ? print(operation.selectionSet) : undefined;
+}
+
+let nextPlanId = 1;
 
 /** Plans cached per planner (one supergraph) before the oldest are dropped. @default 1000 */
 export const DEFAULT_PLAN_CACHE_SIZE = 1000;
@@ -59,7 +89,11 @@ export class SubscriptionPlanner {
     const { node } = this.planner.buildQueryPlan(operation);
     if (node?.kind !== 'Subscription') throw new Error('The query planner did not plan this operation as a subscription.');
     const steps: PlanNode[] = [node.primary, ...(node.rest ? [node.rest] : [])];
+    const client = plainSelection(document, operationName);
     const plan: SubscriptionPlan = {
+      id: nextPlanId++,
+      direct: !node.rest && !node.primary.outputRewrites?.length && client !== undefined && client === plainSelection(parse(node.primary.operation), node.primary.operationName),
+      operationContext: buildOperationContext({ schema: this.schema, operationDocument: document, operationName }),
       primary: node.primary,
       perEvent: { kind: 'QueryPlan', node: steps.length === 1 ? node.primary : { kind: 'Sequence', nodes: steps } },
     };

@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import type { UpstreamTlsMaterial } from '../tls/upstream-tls.js';
 import { signUpgrade } from './subscription-identity.js';
 
-/** WebSocket pings from the gateway on each subgraph connection; one unanswered for this long cuts it (its subscriptions end SUBGRAPH_UNAVAILABLE). @default 10000 ms */
+/** WebSocket pings from the gateway on each subgraph connection; when nothing (no pong, no message) arrived for this long it is cut (its subscriptions end SUBGRAPH_UNAVAILABLE). @default 10000 ms */
 export const DEFAULT_UPSTREAM_KEEPALIVE_MS = 10_000;
 
 /** How one upstream subscription ends, besides events. */
@@ -79,7 +79,11 @@ export class UpstreamConnections {
           this.ping();
         }, keepAliveMs);
         heartbeat.unref();
-        this.on('pong', () => (answered = true));
+        // Anything received proves the subgraph alive: under load its pong can queue behind thousands
+        // of events on this one multiplexed socket, and such a subgraph must not be cut.
+        const alive = () => (answered = true);
+        this.on('pong', alive);
+        this.on('message', alive);
         this.once('close', () => clearInterval(heartbeat));
       }
     }

@@ -5,7 +5,6 @@ import {
   getOperationAST,
   getVariableValues,
   GraphQLError,
-  type DocumentNode,
   type ExecutionArgs,
   type FormattedExecutionResult,
   type GraphQLFormattedError,
@@ -21,7 +20,9 @@ import { withoutSuggestions, type OperationLimits } from '../plugins/armor.js';
 import type { VerifyAccessToken } from '../plugins/auth.js';
 import type { RateLimitChecks } from '../plugins/rate-limits.js';
 import { newRequestId } from '../plugins/request-id.js';
+import { DocumentCache, type CachedDocument } from './document-cache.js';
 import type { FederatedSubscriptions } from './federated-subscriptions.js';
+import type { SubscriptionPlanner } from './subscription-planner.js';
 
 /** The close codes of the gateway's WebSocket endpoint (graphql-ws's own, plus 1013). */
 export const SubscriptionCloseCode = {
@@ -126,6 +127,12 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
   const perUser = new Map<string, number>();
   const userKey = (context: GatewayContext) => context.userId ?? `ip:${context.clientIp}`;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes ?? DEFAULT_SUBSCRIPTION_LIMITS.maxPayloadBytes });
+  // Validation depends on the schema: a new supergraph starts a new cache.
+  let documents: { planner: SubscriptionPlanner; cache: DocumentCache } | undefined;
+  const documentsOf = (planner: SubscriptionPlanner) => {
+    if (documents?.planner !== planner) documents = { planner, cache: new DocumentCache() };
+    return documents.cache;
+  };
 
   function release(state: ConnectionState, id: string): void {
     if (!state.subscriptions.delete(id)) return;
@@ -172,6 +179,9 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
           }
         }
         ctx.extra.state = state;
+        // Everything needed from the upgrade request is in `context`; graphql-ws would otherwise keep
+        // it (headers and all) for the life of the connection.
+        (ctx.extra as Partial<Extra>).request = undefined;
         return true;
       },
       async onSubscribe(ctx: Context<Record<string, unknown>, Extra>, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> {
@@ -184,14 +194,17 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
           if (error instanceof GatewayHttpError) return [new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } })];
           throw error;
         }
-        let document: DocumentNode;
+        let cached: CachedDocument;
         try {
-          document = limits.parse(payload.query);
+          cached = documentsOf(planner).get(payload.query, () => {
+            const parsed = limits.parse(payload.query);
+            return { document: parsed, errors: limits.validate(planner.schema, parsed) };
+          });
         } catch (error) {
           return [error as GraphQLError];
         }
-        const errors = limits.validate(planner.schema, document);
-        if (errors.length > 0) return errors;
+        if (cached.errors.length > 0) return [...cached.errors];
+        const { document, query } = cached;
         const operation = getOperationAST(document, payload.operationName);
         if (!operation) return [new GraphQLError('Name the operation to run (operationName).', { extensions: { code: GatewayErrorCode.BAD_REQUEST } })];
         if (operation.operation !== 'subscription') {
@@ -211,7 +224,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
           document,
           operationName: payload.operationName ?? undefined,
           variableValues: coerced.coerced,
-          contextValue: { ...state.context, requestId: newRequestId(), query: payload.query },
+          contextValue: { ...state.context, requestId: newRequestId(), query },
         };
       },
       subscribe(args) {
