@@ -14,6 +14,11 @@ import { bodyOf, connectSwarm } from './subscribers.js';
 
 const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 5000);
+/**
+ * Subscribers of the federated selection: each event then costs one accounts request per
+ * subscriber (each is that user's request), which bounds the rate long before the gateway does.
+ */
+const FEDERATED_SUBSCRIBERS = Math.min(SUBSCRIBERS, Number(process.env.BENCH_FEDERATED_SUBSCRIBERS ?? 500));
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 10);
 /** Long enough for one message to reach every subscriber before the next is sent: latency, not queueing. */
 const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 2000);
@@ -35,6 +40,7 @@ type GatewayName = 'mega' | 'hive';
 interface Result {
   gateway: GatewayName;
   selection: keyof typeof ALL_SELECTIONS;
+  subscribers: number;
   baseRssMiB: number;
   kibPerIdleConnection: number;
   pacedP50: number;
@@ -42,6 +48,9 @@ interface Result {
   pacedMax: number;
   burstEventsPerSecond: number;
   burstP99: number;
+  /** CPU time per delivered event in the paced phase (µs): the gateway's, and the subgraphs' process's. */
+  gatewayCpuPerEventUs: number;
+  subgraphsCpuPerEventUs: number;
   failures: number;
 }
 
@@ -53,6 +62,13 @@ const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, 
 async function rssKiB(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
+}
+
+/** CPU time (user + system) a process used so far, in ms (clock ticks of 10 ms). */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** RSS once it stops moving (two readings 500 ms apart within 1 %), at most 10 s of waiting. */
@@ -120,9 +136,10 @@ async function send(url: string, token: string, conversationId: string, n: numbe
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS, world: BenchWorld): Promise<Result> {
+async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS, world: BenchWorld, subgraphsPid: number): Promise<Result> {
   const gateway = await startGateway(name, world);
   const pid = gateway.child.pid!;
+  const subscribers = selection === 'federated' ? FEDERATED_SUBSCRIBERS : SUBSCRIBERS;
   const wsUrl = gateway.url.replace(/^http/, 'ws');
   const query = `subscription($id: ID!, $after: Int) { messageAdded(conversationId: $id, afterSeq: $after) { ${SELECTIONS[selection]} } }`;
   const variables = () => ({ id: world.conversationId, after: lastSeq });
@@ -139,7 +156,7 @@ async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS
     await warm.close();
     const base = await settledRssKiB(pid);
 
-    const swarm = await connectSwarm(wsUrl, world.tokens, query, variables());
+    const swarm = await connectSwarm(wsUrl, world.tokens.slice(0, subscribers), query, variables());
     // Every subscription is live end to end once a probe message reached them all.
     swarm.sent(++n, performance.now());
     await send(gateway.url, world.senderToken, world.conversationId, n);
@@ -148,6 +165,7 @@ async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS
 
     // Paced: one message every INTERVAL_MS; latency from the mutation's start to each delivery.
     const paced: number[] = [];
+    const cpuBefore = await Promise.all([cpuMs(pid), cpuMs(subgraphsPid)]);
     const start = performance.now();
     const pacedNumbers: number[] = [];
     for (let i = 0; i < MESSAGES; i += 1) {
@@ -161,6 +179,8 @@ async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS
       await swarm.delivered(k, DELIVERY_TIMEOUT_MS);
       paced.push(...swarm.deliveries.get(k)!);
     }
+    const cpuAfter = await Promise.all([cpuMs(pid), cpuMs(subgraphsPid)]);
+    const perEventUs = (i: number) => Math.round(((cpuAfter[i]! - cpuBefore[i]!) * 1000) / paced.length);
     paced.sort((a, b) => a - b);
 
     // Burst: MESSAGES messages back to back; deliveries per second until the last one arrived.
@@ -185,12 +205,15 @@ async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS
       gateway: name,
       selection,
       baseRssMiB: round(base / 1024),
-      kibPerIdleConnection: round((idle - base) / SUBSCRIBERS),
+      subscribers,
+      kibPerIdleConnection: round((idle - base) / subscribers),
       pacedP50: round(percentile(paced, 50)),
       pacedP99: round(percentile(paced, 99)),
       pacedMax: round(paced.at(-1)!),
       burstEventsPerSecond: Math.round(burst.length / ((burstEnd - burstStart) / 1000)),
       burstP99: round(percentile(burst, 99)),
+      gatewayCpuPerEventUs: perEventUs(0),
+      subgraphsCpuPerEventUs: perEventUs(1),
       failures,
     };
   } finally {
@@ -217,7 +240,7 @@ const results: Result[] = [];
 try {
   for (const selection of Object.keys(SELECTIONS) as (keyof typeof ALL_SELECTIONS)[]) {
     for (const name of GATEWAYS) {
-      const result = await measure(name, selection, world);
+      const result = await measure(name, selection, world, subgraphs.pid!);
       results.push(result);
       console.log(JSON.stringify(result));
     }
@@ -227,17 +250,28 @@ try {
 }
 
 const version = JSON.parse(await readFile(path.join(REPO_ROOT, 'node_modules/@graphql-hive/gateway/package.json'), 'utf8').catch(() => readFile(path.join(here, '../node_modules/@graphql-hive/gateway/package.json'), 'utf8'))) as { version: string };
-console.log(`\n${SUBSCRIBERS} subscribers, ${MESSAGES} paced messages every ${INTERVAL_MS} ms then ${MESSAGES} back to back; ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, Hive Gateway ${version.version}\n`);
-console.log('| selection | gateway | paced p50 ms | paced p99 ms | burst events/s | burst p99 ms | KiB per idle connection | base RSS MiB | failures |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(`\nUp to ${SUBSCRIBERS} subscribers, ${MESSAGES} paced messages every ${INTERVAL_MS} ms then ${MESSAGES} back to back; ${os.cpus().length} × ${os.cpus()[0]?.model}, Node ${process.version}, Hive Gateway ${version.version}\n`);
+console.log('| selection | subscribers | gateway | paced p50 ms | paced p99 ms | burst events/s | burst p99 ms | KiB per idle connection | base RSS MiB | gateway CPU µs/event | subgraphs CPU µs/event | failures |');
+console.log('|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of results) {
-  console.log(`| ${r.selection} | ${r.gateway} | ${r.pacedP50} | ${r.pacedP99} | ${r.burstEventsPerSecond} | ${r.burstP99} | ${r.kibPerIdleConnection} | ${r.baseRssMiB} | ${r.failures} |`);
+  console.log(
+    `| ${r.selection} | ${r.subscribers} | ${r.gateway} | ${r.pacedP50} | ${r.pacedP99} | ${r.burstEventsPerSecond} | ${r.burstP99} | ${r.kibPerIdleConnection} | ${r.baseRssMiB} | ${r.gatewayCpuPerEventUs} | ${r.subgraphsCpuPerEventUs} | ${r.failures} |`,
+  );
 }
 for (const selection of Object.keys(SELECTIONS) as (keyof typeof ALL_SELECTIONS)[]) {
   const mega = results.find((r) => r.gateway === 'mega' && r.selection === selection);
   const hive = results.find((r) => r.gateway === 'hive' && r.selection === selection);
   if (!mega || !hive) continue;
   console.log(
-    `${selection}: Hive/ours paced p99 ${round(hive.pacedP99 / mega.pacedP99, 2)}×, ours/Hive burst events/s ${round(mega.burstEventsPerSecond / hive.burstEventsPerSecond, 2)}×, Hive/ours memory per idle connection ${round(hive.kibPerIdleConnection / mega.kibPerIdleConnection, 2)}×`,
+    `${selection} (${mega.subscribers} subscribers): Hive/ours paced p99 ${round(hive.pacedP99 / mega.pacedP99, 2)}×, ours/Hive burst events/s ${round(mega.burstEventsPerSecond / hive.burstEventsPerSecond, 2)}×, Hive/ours memory per idle connection ${round(hive.kibPerIdleConnection / mega.kibPerIdleConnection, 2)}×`,
+  );
+}
+const fanOut = results.find((r) => r.gateway === 'mega' && r.selection === 'comms');
+if (fanOut) {
+  const hive = results.find((r) => r.gateway === 'hive' && r.selection === 'comms');
+  console.log(
+    `targets (comms, ${fanOut.subscribers} subscribers): p99 ≤ 500 ms ${fanOut.pacedP99 <= 500 ? 'met' : 'NOT met'} (${fanOut.pacedP99} ms); ` +
+      `≤ 30 KiB per idle connection ${fanOut.kibPerIdleConnection <= 30 ? 'met' : 'NOT met'} (${fanOut.kibPerIdleConnection} KiB)` +
+      (hive ? `; better than Hive Gateway on both: ${fanOut.pacedP99 < hive.pacedP99 && fanOut.kibPerIdleConnection < hive.kibPerIdleConnection ? 'yes' : 'NO'}` : ''),
   );
 }
