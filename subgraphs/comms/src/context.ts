@@ -48,19 +48,56 @@ export function requireViewerId(context: BaseContext): string {
   return userId;
 }
 
-export function createContext(services: CommsServices, identity: Identity): CommsContext {
-  const viewerId = identity.userId;
-  return {
-    ...services,
-    identity,
-    viewerConversation: new DataLoader(async (ids: readonly string[]) =>
-      viewerId ? services.conversations.forMember(viewerId, ids) : ids.map(() => undefined),
-    ),
-    memberIds: new DataLoader((ids: readonly string[]) => services.conversations.memberIds(ids)),
-    lastMessage: new DataLoader((ids: readonly string[]) => services.messages.latest(ids)),
-    messageById: new DataLoader((ids: readonly string[]) => services.messages.byIds(ids)),
-    messagePage: new DataLoader((ranges: readonly MessageRange[]) => services.messages.pages(ranges), {
+/**
+ * A request's context. The loaders are made on first use: a subscription event gets a fresh
+ * context per subscriber and reads none of them, so one event of a big conversation does not build
+ * thousands of unused DataLoaders (a class, so that every context has the same shape).
+ */
+class RequestContext implements CommsContext {
+  readonly conversations: ConversationStore;
+  readonly messages: MessageStore;
+  readonly events: CommsEventBus;
+  readonly typingLimiter: TypingLimiter;
+  readonly membership: CommsServices['membership'];
+  private loaders: Partial<Pick<CommsContext, 'viewerConversation' | 'memberIds' | 'lastMessage' | 'messageById' | 'messagePage'>> = {};
+
+  constructor(
+    services: CommsServices,
+    readonly identity: Identity,
+  ) {
+    this.conversations = services.conversations;
+    this.messages = services.messages;
+    this.events = services.events;
+    this.typingLimiter = services.typingLimiter;
+    this.membership = services.membership;
+  }
+
+  get viewerConversation(): CommsContext['viewerConversation'] {
+    const viewerId = this.identity.userId;
+    return (this.loaders.viewerConversation ??= new DataLoader(async (ids: readonly string[]) =>
+      viewerId ? this.conversations.forMember(viewerId, ids) : ids.map(() => undefined),
+    ));
+  }
+
+  get memberIds(): CommsContext['memberIds'] {
+    return (this.loaders.memberIds ??= new DataLoader((ids: readonly string[]) => this.conversations.memberIds(ids)));
+  }
+
+  get lastMessage(): CommsContext['lastMessage'] {
+    return (this.loaders.lastMessage ??= new DataLoader((ids: readonly string[]) => this.messages.latest(ids)));
+  }
+
+  get messageById(): CommsContext['messageById'] {
+    return (this.loaders.messageById ??= new DataLoader((ids: readonly string[]) => this.messages.byIds(ids)));
+  }
+
+  get messagePage(): CommsContext['messagePage'] {
+    return (this.loaders.messagePage ??= new DataLoader((ranges: readonly MessageRange[]) => this.messages.pages(ranges), {
       cacheKeyFn: (range) => JSON.stringify([range.conversationId, range.afterSeq, range.beforeSeq, range.limit, range.newest]),
-    }),
-  };
+    }));
+  }
+}
+
+export function createContext(services: CommsServices, identity: Identity): CommsContext {
+  return new RequestContext(services, identity);
 }

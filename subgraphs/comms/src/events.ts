@@ -30,7 +30,12 @@ export function publishMessageAdded(events: CommsEventBus, row: MessageRow): voi
   events.publish('messageAdded', row.conversationId, { ...row, sentAt: row.sentAt.toISOString() });
 }
 
+/** Every subscriber of a conversation gets the same event object from the bus: its row is made once. */
+const rows = new WeakMap<MessageAddedEvent, MessageRow>();
+
 /** The row of a published message. */
 export function messageRowOf(event: MessageAddedEvent): MessageRow {
-  return { ...event, sentAt: new Date(event.sentAt) };
+  let row = rows.get(event);
+  if (!row) rows.set(event, (row = { ...event, sentAt: new Date(event.sentAt) }));
+  return row;
 }

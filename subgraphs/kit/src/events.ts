@@ -45,15 +45,50 @@ export interface EventBusOptions {
 
 type Target = EventTarget;
 
-/** A stream fed by event-target callbacks, with its own bounded queue. */
-function streamOf<T>(target: Target, channel: string, maxPending: number, onEnd: () => void): { stream: EventStream<T>; end: () => void } {
+/**
+ * One event-target listener per channel, fanning each event out to this process's streams of it.
+ * EventTarget scans a channel's listeners on every add and remove (to refuse duplicates), so
+ * thousands of subscribers of one conversation made subscribing quadratic; and one dispatch per
+ * event is cheaper than one per subscriber.
+ */
+class ChannelListeners {
+  private readonly channels = new Map<string, { receivers: Set<(value: unknown) => void>; handler: (event: Event) => void }>();
+
+  constructor(private readonly target: Target) {}
+
+  /** @returns removes `receive` (and the channel's listener after the last one) */
+  add(channel: string, receive: (value: unknown) => void): () => void {
+    let entry = this.channels.get(channel);
+    if (!entry) {
+      const receivers = new Set<(value: unknown) => void>();
+      // A receiver removed during the loop is skipped; one is only ever added outside a dispatch.
+      const handler = (event: Event) => {
+        const value = (event as CustomEvent<unknown>).detail;
+        for (const each of receivers) each(value);
+      };
+      entry = { receivers, handler };
+      this.channels.set(channel, entry);
+      this.target.addEventListener(channel, handler);
+    }
+    const { receivers, handler } = entry;
+    receivers.add(receive);
+    return () => {
+      if (!receivers.delete(receive) || receivers.size > 0) return;
+      this.channels.delete(channel);
+      this.target.removeEventListener(channel, handler);
+    };
+  }
+}
+
+/** A stream fed by the channel's events, with its own bounded queue. */
+function streamOf<T>(listeners: ChannelListeners, channel: string, maxPending: number, onEnd: () => void): { stream: EventStream<T>; end: () => void } {
   const queue: T[] = [];
   const waiting: ((result: IteratorResult<T>) => void)[] = [];
   let failure: Error | undefined;
   let done = false;
-  const listener = (event: Event) => {
+  const listener = (detail: unknown) => {
     if (done) return;
-    const value = (event as CustomEvent<T>).detail;
+    const value = detail as T;
     const resolve = waiting.shift();
     if (resolve) return resolve({ value, done: false });
     if (queue.length >= maxPending) {
@@ -66,11 +101,11 @@ function streamOf<T>(target: Target, channel: string, maxPending: number, onEnd:
   const finish = () => {
     if (done) return;
     done = true;
-    target.removeEventListener(channel, listener);
+    remove();
     for (const resolve of waiting.splice(0)) resolve({ value: undefined, done: true });
     onEnd();
   };
-  target.addEventListener(channel, listener);
+  const remove = listeners.add(channel, listener);
   const stream: EventStream<T> = {
     next() {
       if (queue.length > 0) return Promise.resolve({ value: queue.shift()!, done: false });
@@ -126,6 +161,7 @@ export async function createEventBus<TEvents extends EventMap = EventMap>({
     setMaxListeners(0, target);
   }
   const pubSub = createPubSub({ eventTarget: target as never });
+  const listeners = new ChannelListeners(target);
   const open = new Set<() => void>();
   let closed: Promise<void> | undefined;
 
@@ -140,7 +176,7 @@ export async function createEventBus<TEvents extends EventMap = EventMap>({
     async listen(topic: string, id: string) {
       if (closed) throw new Error('The event bus is closed.');
       const channel = `${keyPrefix}${topic}:${id}`;
-      const { stream, end } = streamOf(target, channel, maxPendingEvents, () => open.delete(end));
+      const { stream, end } = streamOf(listeners, channel, maxPendingEvents, () => open.delete(end));
       open.add(end);
       try {
         await activate(channel);

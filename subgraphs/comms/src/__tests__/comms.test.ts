@@ -367,6 +367,17 @@ describe.each(DATABASE_DRIVERS)('comms subgraph on $driver', ({ create }) => {
     expect(comms.database.queries.count - before).toBe(3);
   });
 
+  it('checks thousands of memberships in one query (the per-event check of a big conversation\'s subscribers)', async () => {
+    const members = [DEMO_USERS.alice.id, DEMO_USERS.bob.id];
+    const id = await comms.services.conversations.start({ creatorId: members[0]!, memberIds: members, title: 'Membership check' });
+    const strangers = Array.from({ length: 3000 }, () => randomUUID());
+    const pairs = [...strangers, ...members, 'not-a-uuid'].map((userId) => ({ conversationId: id, userId }));
+    pairs.push({ conversationId: randomUUID(), userId: members[0]! }, { conversationId: id.toUpperCase(), userId: members[1]!.toUpperCase() });
+    const answers = await comms.services.conversations.areMembers(pairs);
+    expect(answers.slice(0, 3000).every((answer) => !answer)).toBe(true);
+    expect(answers.slice(3000)).toEqual([true, true, false, false, true]);
+  });
+
   it('enforces the documented limits on bodies, attachments, members and titles', async () => {
     const [alice, bob] = [randomUUID(), randomUUID()];
     const id = await startConversation(alice, [bob]);

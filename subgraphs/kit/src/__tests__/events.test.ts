@@ -88,6 +88,21 @@ describe.each(BUSES)('event bus ($name)', ({ name, create }) => {
     expect(await leaving.next()).toEqual({ value: undefined, done: true });
   });
 
+  it('listens again on a channel whose listeners all returned, and keeps thousands of listeners of one channel cheap', async () => {
+    const bus = await open();
+    const first = await bus.listen('ping', 'a');
+    await first.return();
+    const again = await bus.listen('ping', 'a');
+    bus.publish('ping', 'a', { n: 1 });
+    expect(await take(again, 1)).toEqual([{ n: 1 }]);
+    const many = await Promise.all(Array.from({ length: 3000 }, () => bus.listen('ping', 'b')));
+    await Promise.all(many.slice(0, 1500).map((stream) => stream.return()));
+    bus.publish('ping', 'b', { n: 2 });
+    const received = await Promise.all(many.slice(1500).map((stream) => take(stream, 1)));
+    expect(received.every(([event]) => event?.n === 2)).toBe(true);
+    expect(await Promise.all(many.slice(0, 1).map((stream) => stream.next()))).toEqual([{ value: undefined, done: true }]);
+  });
+
   it('serves type-graphql through subscribe(topic, id)', async () => {
     const bus = await open();
     const iterator = bus.subscribe('ping', 's')[Symbol.asyncIterator]();
