@@ -40,5 +40,5 @@ export { isUuid, uniqueViolation } from './postgres-errors.js';
 export { buildFederatedSchema, DateTimeScalar, emitSubgraphSchema, type ReferenceResolvers } from './schema.js';
 export { DEFAULT_MAX_BODY_BYTES, startSubgraphServer, type RouteHandler, type SubgraphServer, type SubgraphServerOptions } from './server.js';
 export { stopOnSignals } from './shutdown.js';
-export { DEFAULT_CONNECTION_INIT_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_MS, SubgraphCloseCode } from './subscriptions.js';
+export { DEFAULT_CONNECTION_INIT_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_MS, sharedEvent, SubgraphCloseCode } from './subscriptions.js';
 export { createSubgraphHttpServer, MIN_TLS_VERSION, type SubgraphTlsOptions } from './tls.js';

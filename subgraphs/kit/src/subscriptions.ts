@@ -1,6 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createSourceEventStream, execute, GraphQLError, type ExecutionArgs, type ExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  createSourceEventStream,
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -55,6 +66,24 @@ export function refuseUpgrade(socket: Duplex, status: number, code: string, mess
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
+}
+
+/** Subscription documents kept parsed and validated, by text. @default 1000 */
+const DOCUMENT_CACHE_SIZE = 1000;
+
+const sharedEvents = new WeakSet<object>();
+
+/**
+ * Marks a subscription event (the root value a subscription's stream yields) as giving every
+ * subscriber the same result for the same document and variables: the subgraph promises that
+ * nothing the selection resolves reads the context (the viewer). The event is then executed once
+ * for all of them instead of once per subscriber: one event of a big conversation reaches
+ * thousands. Authorization stays per subscriber: decide whether to yield the event at all first.
+ * @returns `event`
+ */
+export function sharedEvent<T extends object>(event: T): T {
+  sharedEvents.add(event);
+  return event;
 }
 
 function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
@@ -113,6 +142,25 @@ export function createSubscriptionServer<TContext extends BaseContext>(options: 
     return map;
   };
 
+  // Parsed and validated once per text, so that subscriptions of the same text share one document
+  // (the key of shared executions) and the work.
+  const documents = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
+  const documentIds = new WeakMap<DocumentNode, number>();
+  let nextDocumentId = 1;
+  const documentOf = (query: string) => {
+    let entry = documents.get(query);
+    if (!entry) {
+      const document = parse(query);
+      entry = { document, errors: validate(options.schema, document) };
+      documentIds.set(document, nextDocumentId++);
+      if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
+      documents.set(query, entry);
+    }
+    return entry;
+  };
+  // Results of shared events, per event, by document and variables; dropped with the event.
+  const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+
   const disposable = useServer<Record<string, unknown> | undefined, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema: options.schema,
@@ -125,7 +173,14 @@ export function createSubscriptionServer<TContext extends BaseContext>(options: 
           return [unauthenticated(`Subscription is not signed by the gateway (${verified.reason}).`)];
         }
         identitiesOf(ctx.extra).set(id, verified.identity);
-        return undefined;
+        let entry: { document: DocumentNode; errors: readonly GraphQLError[] };
+        try {
+          entry = documentOf(payload.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError('Syntax error.')];
+        }
+        if (entry.errors.length > 0) return [...entry.errors];
+        return { schema: options.schema, document: entry.document, operationName: payload.operationName, variableValues: payload.variables };
       },
       context: async (ctx, id) => {
         const identity = identitiesOf(ctx.extra).get(id);
@@ -136,7 +191,16 @@ export function createSubscriptionServer<TContext extends BaseContext>(options: 
         const stream = await createSourceEventStream(args);
         if (!isAsyncIterable<unknown>(stream)) return stream as ExecutionResult;
         const { identity } = args.contextValue as BaseContext;
-        return mapEvents(stream, async (event) => execute({ ...args, rootValue: event, contextValue: await options.context(identity) }) as Promise<ExecutionResult>);
+        const run = async (event: unknown) => execute({ ...args, rootValue: event, contextValue: await options.context(identity) }) as Promise<ExecutionResult>;
+        const key = `${documentIds.get(args.document) ?? 0}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+        return mapEvents(stream, (event) => {
+          if (typeof event !== 'object' || event === null || !sharedEvents.has(event)) return run(event);
+          let results = sharedResults.get(event);
+          if (!results) sharedResults.set(event, (results = new Map()));
+          let result = results.get(key);
+          if (!result) results.set(key, (result = run(event)));
+          return result;
+        });
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return undefined;

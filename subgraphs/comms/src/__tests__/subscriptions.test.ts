@@ -151,6 +151,32 @@ describe.each(DATABASE_DRIVERS)('comms subscriptions on $driver', ({ create }) =
     forAlice.unsubscribe();
   });
 
+  it("executes a live message once for all readers, but per reader when the selection holds the viewer's own state", async () => {
+    const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
+    const id = await conversationOf(alice, [bob, carol], 'read state');
+    await send(alice, id, 'one');
+    await send(alice, id, 'two');
+    const read = await querySubgraph(comms.url, bob, 'mutation($id: ID!) { markRead(conversationId: $id, seq: 2) { unreadCount } }', { id });
+    expect(read.errors).toBeUndefined();
+    const WITH_UNREAD = 'subscription($id: ID!, $after: Int) { messageAdded(conversationId: $id, afterSeq: $after) { seq conversation { unreadCount } } }';
+    type Unread = { messageAdded: { seq: number; conversation: { unreadCount: number } } };
+    const forBob = socket.subscribe<Unread>(bob, WITH_UNREAD, { id, after: 2 });
+    const forCarol = socket.subscribe<Unread>(carol, WITH_UNREAD, { id, after: 2 });
+    const plainForBob = socket.subscribe<Added>(bob, MESSAGE_ADDED, { id, after: 2 });
+    const plainForCarol = socket.subscribe<Added>(carol, MESSAGE_ADDED, { id, after: 2 });
+    // Once each has message 3 (stored or live), message 4 can only come live: the path that shares.
+    await send(alice, id, 'three');
+    for (const subscription of [forBob, forCarol, plainForBob, plainForCarol]) expect((await subscription.next()).errors).toBeUndefined();
+    const four = await send(alice, id, 'four');
+    const [bobs, carols] = [(await forBob.next()).data!.messageAdded, (await forCarol.next()).data!.messageAdded];
+    expect(bobs).toEqual({ seq: four, conversation: { unreadCount: 2 } });
+    expect(carols).toEqual({ seq: four, conversation: { unreadCount: 4 } });
+    const [plainBob, plainCarol] = [(await plainForBob.next()).data!.messageAdded, (await plainForCarol.next()).data!.messageAdded];
+    expect(plainBob).toEqual(plainCarol);
+    expect(plainBob).toMatchObject({ seq: four, body: 'four', sender: { id: alice }, clientMutationId: null });
+    for (const subscription of [forBob, forCarol, plainForBob, plainForCarol]) subscription.unsubscribe();
+  });
+
   it('stops a member who was removed with NOT_FOUND at the next event, while the others keep receiving', async () => {
     const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
     const id = await conversationOf(alice, [bob, carol], 'three');

@@ -1,4 +1,5 @@
-import { badUserInput, endingWith, isUuid, notFound, type EventStream } from '@mega/subgraph-kit';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { badUserInput, endingWith, isUuid, notFound, sharedEvent, type EventStream } from '@mega/subgraph-kit';
 import { requireViewerId, type CommsContext } from '../context.js';
 import { messageRowOf, type MessageAddedEvent } from '../events.js';
 import type { MessageRow } from '../store/message.store.js';
@@ -19,7 +20,53 @@ async function stored(context: CommsContext, conversationId: string, afterSeq: n
   }
 }
 
-async function* deliver(context: CommsContext, viewerId: string, conversationId: string, stream: EventStream<MessageAddedEvent>, start: number): AsyncGenerator<Message> {
+/** Message fields whose value is the same for every member but the sender (clientMutationId is null for them). */
+const READER_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id', 'seq', 'body', 'sentAt', 'clientMutationId']);
+/** Entity references, resolved by their own subgraph: the same for everyone as long as only their key is selected. */
+const REFERENCE_FIELDS: ReadonlySet<string> = new Set(['sender', 'attachments']);
+const KEY_FIELDS: ReadonlySet<string> = new Set(['__typename', 'id']);
+const NONE: ReadonlySet<string> = new Set();
+
+function selectsOnly(set: SelectionSetNode | undefined, info: GraphQLResolveInfo, fields: ReadonlySet<string>, references: ReadonlySet<string>): boolean {
+  if (!set) return true;
+  return set.selections.every((selection) => {
+    if (selection.kind === Kind.FIELD) {
+      const name = selection.name.value;
+      if (references.has(name)) return selectsOnly(selection.selectionSet, info, KEY_FIELDS, NONE);
+      return fields.has(name) && !selection.selectionSet;
+    }
+    if (selection.kind === Kind.INLINE_FRAGMENT) return selectsOnly(selection.selectionSet, info, fields, references);
+    const fragment = info.fragments[selection.name.value];
+    return fragment !== undefined && selectsOnly(fragment.selectionSet, info, fields, references);
+  });
+}
+
+/**
+ * Whether a messageAdded selection resolves to the same thing for every member but the sender:
+ * only plain message fields and entity keys (what the gateway asks when the rest comes from
+ * accounts, media or commerce); `conversation`, for one, is the viewer's.
+ */
+export function isReaderIndependent(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.every((node) => selectsOnly(node.selectionSet, info, READER_FIELDS, REFERENCE_FIELDS));
+}
+
+/** The live message as every member but the sender sees it: one object per event, executed once for all of them. */
+const forReaders = new WeakMap<MessageRow, Message>();
+
+function readersMessage(row: MessageRow): Message {
+  let message = forReaders.get(row);
+  if (!message) forReaders.set(row, (message = sharedEvent(toMessage(row, null))));
+  return message;
+}
+
+async function* deliver(
+  context: CommsContext,
+  viewerId: string,
+  conversationId: string,
+  stream: EventStream<MessageAddedEvent>,
+  start: number,
+  shareable: boolean,
+): AsyncGenerator<Message> {
   let last = start;
   // 1. Replay: everything stored after `afterSeq`, read after the live listener was active.
   for (const row of await stored(context, conversationId, last, null)) {
@@ -39,7 +86,8 @@ async function* deliver(context: CommsContext, viewerId: string, conversationId:
       }
     }
     last = event.seq;
-    yield toMessage(messageRowOf(event), viewerId);
+    const row = messageRowOf(event);
+    yield shareable && row.senderId !== viewerId ? readersMessage(row) : toMessage(row, viewerId);
   }
 }
 
@@ -49,7 +97,12 @@ async function* deliver(context: CommsContext, viewerId: string, conversationId:
  * from now). Ends with NOT_FOUND when the viewer stops being a member.
  * @throws NOT_FOUND for anyone but a member, BAD_USER_INPUT for a negative `afterSeq`
  */
-export async function messageAddedStream(context: CommsContext, conversationId: string, afterSeq: number | null): Promise<AsyncIterableIterator<Message>> {
+export async function messageAddedStream(
+  context: CommsContext,
+  conversationId: string,
+  afterSeq: number | null,
+  info: GraphQLResolveInfo,
+): Promise<AsyncIterableIterator<Message>> {
   const viewerId = requireViewerId(context);
   if (afterSeq !== null && afterSeq < 0) throw badUserInput('afterSeq must not be negative.', 'afterSeq');
   if (!isUuid(conversationId)) throw notFound('Conversation');
@@ -58,7 +111,7 @@ export async function messageAddedStream(context: CommsContext, conversationId: 
   const stream = await context.events.listen('messageAdded', id);
   try {
     const start = afterSeq ?? (await context.conversations.lastSeq(id)) ?? 0;
-    return endingWith(deliver(context, viewerId, id, stream, start), stream);
+    return endingWith(deliver(context, viewerId, id, stream, start, isReaderIndependent(info)), stream);
   } catch (error) {
     await stream.return();
     throw error;

@@ -15,7 +15,8 @@ export class MessageSubscriptionResolver {
       'Messages of a conversation, for its members: first the stored ones with seq > afterSeq in order, then live ones, ' +
       'each seq exactly once and in order per subscription. Without afterSeq: live from now. NOT_FOUND for anyone but a member, ' +
       'and as the last event when the viewer stops being one. Resubscribe after a disconnect with the last seq received.',
-    subscribe: ({ args, context }) => messageAddedStream(context as CommsContext, (args as MessageAddedArgs).conversationId, (args as MessageAddedArgs).afterSeq ?? null),
+    subscribe: ({ args, context, info }) =>
+      messageAddedStream(context as CommsContext, (args as MessageAddedArgs).conversationId, (args as MessageAddedArgs).afterSeq ?? null, info),
   })
   messageAdded(
     @Root() message: Message,

@@ -9,6 +9,7 @@ import { createEventBus, type EventBus } from '../events.js';
 import { signIdentity, signSubscription, verifySubscription } from '../identity.js';
 import { createLogger } from '../logger.js';
 import { startSubgraphServer } from '../server.js';
+import { sharedEvent } from '../subscriptions.js';
 import { connectSubgraphSocket, type SubgraphSubscription } from '../subscription-client.js';
 
 type Events = { tick: { n: number } };
@@ -27,6 +28,7 @@ async function tickServer(bus: EventBus<Events>, contexts: { count: number }, ke
       }
       type Subscription {
         ticks(channel: String!): Tick!
+        sharedTicks(channel: String!): Tick!
       }
     `,
     resolvers: {
@@ -35,6 +37,18 @@ async function tickServer(bus: EventBus<Events>, contexts: { count: number }, ke
           subscribe: async (_: unknown, args: { channel: string }, context: BaseContext) => {
             if (!context.identity.userId) throw new Error('anonymous');
             return bus.listen('tick', args.channel);
+          },
+          resolve: (event: { n: number }, _: unknown, context: BaseContext & { number: number }) => ({
+            n: event.n,
+            viewer: context.identity.userId,
+            contextNumber: context.number,
+          }),
+        },
+        // The same ticks, each marked as the same for everyone (a promise this resolver breaks on
+        // purpose by returning the viewer, to show who the one execution ran for).
+        sharedTicks: {
+          subscribe: async function* (_: unknown, args: { channel: string }) {
+            for await (const event of await bus.listen('tick', args.channel)) yield sharedEvent(event);
           },
           resolve: (event: { n: number }, _: unknown, context: BaseContext & { number: number }) => ({
             n: event.n,
@@ -156,6 +170,29 @@ describe('subgraph subscriptions over graphql-ws', () => {
     expect(fromA.data.ticks.viewer).toBe(alice);
     expect(fromB.data.ticks.viewer).toBe(bob);
     expect(new Set(a.received.map((result) => result.data?.ticks.contextNumber)).size).toBe(a.received.length);
+  });
+
+  it('executes an event marked shared once for every subscriber with the same document and variables', async () => {
+    const { socket, bus } = await start();
+    const SHARED = 'subscription ($channel: String!) { sharedTicks(channel: $channel) { n viewer contextNumber } }';
+    type Shared = { sharedTicks: { n: number; viewer: string; contextNumber: number } };
+    const [alice, bob] = [randomUUID(), randomUUID()];
+    const a = socket.subscribe<Shared>(alice, SHARED, { channel: 's' });
+    const b = socket.subscribe<Shared>(bob, SHARED, { channel: 's' });
+    const other = socket.subscribe<Shared>(bob, SHARED, { channel: 't' });
+    await firstEvent(bus, 's', a);
+    await firstEvent(bus, 's', b);
+    await firstEvent(bus, 't', other);
+    bus.publish('tick', 's', { n: 7 });
+    bus.publish('tick', 't', { n: 7 });
+    const seven = async (subscription: SubgraphSubscription<Shared>) => {
+      let result = await subscription.next();
+      while (result.data?.sharedTicks.n !== 7) result = await subscription.next();
+      return result.data.sharedTicks;
+    };
+    const [fromA, fromB, fromOther] = await Promise.all([seven(a), seven(b), seven(other)]);
+    expect(fromB).toEqual(fromA); // one execution: same context, same viewer
+    expect(fromOther.contextNumber).not.toBe(fromA.contextNumber); // another event, another execution
   });
 
   it('pings each socket at the keepalive interval', async () => {
