@@ -157,11 +157,12 @@ async function measure(name: GatewayName, selection: keyof typeof ALL_SELECTIONS
     const base = await settledRssKiB(pid);
 
     const swarm = await connectSwarm(wsUrl, world.tokens.slice(0, subscribers), query, variables());
+    // Idle: connected and subscribed, before any event (whose work would grow the heap).
+    const idle = await settledRssKiB(pid);
     // Every subscription is live end to end once a probe message reached them all.
     swarm.sent(++n, performance.now());
     await send(gateway.url, world.senderToken, world.conversationId, n);
     await swarm.delivered(n, DELIVERY_TIMEOUT_MS);
-    const idle = await settledRssKiB(pid);
 
     // Paced: one message every INTERVAL_MS; latency from the mutation's start to each delivery.
     const paced: number[] = [];
