@@ -35,5 +35,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['@mega/*', '!@mega/subgraph-kit', '!@mega/test-utils'], message: 'The kit depends on no subgraph.' }] }],
     },
   },
+  {
+    files: ['remotes/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@mega/*'], message: 'The mini-app SDK is the contract itself: it depends on no other package of ours.' }] }],
+    },
+  },
   ...subgraphBoundaries,
 );

@@ -1,0 +1,16 @@
+export { CAPABILITIES, CapabilityError, SdkError, SdkErrorCode, type Capability } from './capabilities.js';
+export { createIntentRouter, INTENT_TYPES, type IntentHandler, type IntentMap, type IntentRouter, type IntentType } from './intents.js';
+export {
+  createMiniAppContext,
+  type ConnectivityApi,
+  type ConnectivityStatus,
+  type MiniAppContext,
+  type NavigationApi,
+  type Notification,
+  type NotificationsApi,
+  type SessionApi,
+  type SessionUser,
+  type ShellServices,
+} from './mini-app-context.js';
+export { compatibility, MAX_REGISTRY_APPS, miniAppEntrySchema, parseRegistry, registrySchema, type MiniAppEntry, type Registry } from './registry.js';
+export { checkSdkRange, isSemverRange, SDK_VERSION } from './version.js';

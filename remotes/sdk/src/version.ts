@@ -1,0 +1,18 @@
+import semver from 'semver';
+
+/** The version of the contract this SDK implements (its package version). Mini-apps name the range they need. */
+export const SDK_VERSION = '1.0.0';
+
+/**
+ * Whether a mini-app needing SDK `range` can run in a shell that provides `version`.
+ * @returns `ok: true`, or why not: `invalid-range` (not a semver range) or `unsatisfied`
+ */
+export function checkSdkRange(range: string, version: string = SDK_VERSION): { ok: true } | { ok: false; reason: 'invalid-range' | 'unsatisfied' } {
+  if (semver.validRange(range) === null) return { ok: false, reason: 'invalid-range' };
+  return semver.satisfies(version, range) ? { ok: true } : { ok: false, reason: 'unsatisfied' };
+}
+
+/** Whether `range` is a semver range (`^1.2.0`, `>=1 <3`, `1.x`). */
+export function isSemverRange(range: string): boolean {
+  return semver.validRange(range) !== null;
+}
