@@ -41,5 +41,15 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['@mega/*'], message: 'The mini-app SDK is the contract itself: it depends on no other package of ours.' }] }],
     },
   },
+  {
+    files: ['remotes/*/src/**/*.{ts,tsx}'],
+    ignores: ['remotes/sdk/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@mega/*', '!@mega/mini-app-sdk', '!@mega/mini-app-sdk/*', '../../*'], message: 'A mini-app imports only the SDK and its own code (STYLE.md habit 7).' }] },
+      ],
+    },
+  },
   ...subgraphBoundaries,
 );

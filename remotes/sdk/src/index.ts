@@ -5,6 +5,7 @@ export {
   type ConnectivityApi,
   type ConnectivityStatus,
   type MiniAppContext,
+  type MiniAppProps,
   type NavigationApi,
   type Notification,
   type NotificationsApi,
@@ -14,3 +15,4 @@ export {
 } from './mini-app-context.js';
 export { compatibility, MAX_REGISTRY_APPS, miniAppEntrySchema, parseRegistry, registrySchema, type MiniAppEntry, type Registry } from './registry.js';
 export { checkSdkRange, isSemverRange, SDK_VERSION } from './version.js';
+export { MINI_APP_EXPOSE, SHARED } from './federation.js';

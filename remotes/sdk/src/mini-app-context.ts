@@ -107,3 +107,8 @@ export function createMiniAppContext<TClient>(app: MiniAppEntry, services: Shell
     },
   };
 }
+
+/** The props the shell renders a mini-app's root component (`./App`) with. */
+export interface MiniAppProps<TClient = unknown> {
+  context: MiniAppContext<TClient>;
+}
