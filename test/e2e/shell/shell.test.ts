@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, REPO_ROOT } from '@mega/test-utils';
+import { DEMO_USERS, freePort, REPO_ROOT, startFederation, type Federation } from '@mega/test-utils';
 
 /** Debian's Chromium, as DESIGN.md says (no browser is downloaded). */
 const CHROMIUM = { executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] };
@@ -33,10 +33,13 @@ describe('the shell loads mini-apps from the registry at run time', () => {
   const servers: PreviewServer[] = [];
   let shellUrl: string;
   let chatPort: number;
+  let federation: Federation;
 
   beforeAll(async () => {
     chatPort = await freePort();
     const shellPort = await freePort();
+    shellUrl = `http://127.0.0.1:${shellPort}`;
+    federation = await startFederation({ seed: true, gateway: { cors: { origins: [shellUrl] } } });
     await buildApp(CHAT, { MINI_APP_BASE: `http://127.0.0.1:${chatPort}/` });
     await buildApp(SHELL);
     const app = { icon: '💬', sdk: '^1.0.0', capabilities: ['session', 'graphql', 'navigation'] };
@@ -48,8 +51,8 @@ describe('the shell loads mini-apps from the registry at run time', () => {
       ],
     };
     await writeFile(path.join(SHELL, 'dist/registry.json'), JSON.stringify(registry));
+    await writeFile(path.join(SHELL, 'dist/config.json'), JSON.stringify({ gatewayUrl: federation.gatewayUrl, registryUrl: '/registry.json' }));
     servers.push(await serve(SHELL, shellPort));
-    shellUrl = `http://127.0.0.1:${shellPort}`;
     browser = await chromium.launch(CHROMIUM);
     page = await browser.newPage();
     page.setDefaultTimeout(20_000);
@@ -57,6 +60,20 @@ describe('the shell loads mini-apps from the registry at run time', () => {
   afterAll(async () => {
     await browser?.close();
     await Promise.all(servers.map((server) => server.close()));
+    await federation?.stop();
+  });
+
+  it('signs in through the gateway, refusing a wrong password with its message', async () => {
+    await page.goto(`${shellUrl}/`);
+    await page.getByLabel('Email').fill(DEMO_USERS.alice.email);
+    await page.getByLabel('Password').fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/email|password/i);
+    await page.getByLabel('Password').fill(DEMO_USERS.alice.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect(page.getByRole('banner').textContent()).resolves.toContain(DEMO_USERS.alice.displayName);
   });
 
   it('lists the mini-apps it can run, and says why it does not load one whose SDK range it does not satisfy', async () => {
@@ -80,9 +97,20 @@ describe('the shell loads mini-apps from the registry at run time', () => {
     servers.push(await serve(CHAT, chatPort));
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.getByRole('heading', { name: 'Chat' }).waitFor();
+    // The mini-app queries through the shell's one client (its ApolloProvider), as the signed-in user.
+    await page.getByText(`Chatting as ${DEMO_USERS.alice.displayName}.`).waitFor();
     // A hook in the mini-app works only if it runs on the shell's React (one instance, shared).
     await page.getByRole('button', { name: 'Pressed 0' }).click();
     await page.getByRole('button', { name: 'Pressed 1' }).waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('stays signed in across a reload, and signs out', async () => {
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Sign out' }).count()).resolves.toBe(0);
   });
 });
