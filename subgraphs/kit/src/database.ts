@@ -94,7 +94,9 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     // Without a listener, an idle connection that the server closes would crash the process.
     pool.on('error', (error) => options.onConnectionError?.(error));
     const db = drizzleNodePg({ client: pool, schema: options.schema, logger: queries });
-    const lockKey = `mega:migrate:${options.service}`;
+    // One lock for every subgraph's migrations, not one each: they share the `drizzle` schema, and
+    // CREATE SCHEMA IF NOT EXISTS races when two run it at once (the loser fails with 23505).
+    const lockKey = 'mega:migrate';
     return {
       db: db as unknown as Database<TSchema>,
       queries,
