@@ -97,11 +97,13 @@ describe('the shell loads mini-apps from the registry at run time', () => {
     servers.push(await serve(CHAT, chatPort));
     await page.getByRole('button', { name: 'Retry' }).click();
     await page.getByRole('heading', { name: 'Chat' }).waitFor();
-    // The mini-app queries through the shell's one client (its ApolloProvider), as the signed-in user.
+    // The mini-app queries through the shell's one client (its ApolloProvider), as the signed-in
+    // user, with hooks that work only on the shell's React (one instance, shared).
     await page.getByText(`Chatting as ${DEMO_USERS.alice.displayName}.`).waitFor();
-    // A hook in the mini-app works only if it runs on the shell's React (one instance, shared).
-    await page.getByRole('button', { name: 'Pressed 0' }).click();
-    await page.getByRole('button', { name: 'Pressed 1' }).waitFor();
+    const conversations = page.getByRole('list', { name: 'Conversations' });
+    const names = await conversations.locator('li strong').allTextContents();
+    expect(names.sort()).toEqual([DEMO_USERS.bob.displayName, 'Weekend trip'].sort());
+    await expect(conversations.textContent()).resolves.not.toContain(DEMO_USERS.dave.displayName);
     expect(errors).toEqual([]);
   });
 
