@@ -34,11 +34,7 @@ describe('mini-app context', () => {
     expect(chat.session.user?.handle).toBe('alice');
     expect(() => shop.session).toThrow(CapabilityError);
     expect(() => shop.notifications).toThrow(/did not request the "notifications" capability/);
-    try {
-      void shop.connectivity;
-    } catch (error) {
-      expect((error as CapabilityError).code).toBe(SdkErrorCode.CAPABILITY_NOT_GRANTED);
-    }
+    expect(() => shop.connectivity).toThrow(expect.objectContaining({ code: SdkErrorCode.CAPABILITY_NOT_GRANTED, capability: 'connectivity', appId: 'shop' }));
   });
 
   it('routes an intent to the mini-app that handles it, only for apps that requested intents', async () => {
