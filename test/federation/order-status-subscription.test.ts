@@ -1,6 +1,5 @@
-import { DEMO_USERS, postGraphQL, startFederation, type Federation } from '@mega/test-utils';
-import { createClient, type Client } from 'graphql-ws';
-import WebSocket from 'ws';
+import { DEMO_USERS, postGraphQL, startFederation, subscribeThroughGateway, type Federation } from '@mega/test-utils';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Result = { data?: { orderStatusChanged?: { id: string; status: string; buyer: { displayName: string } | null; items: { product: { title: string; images: ({ url: string } | null)[] } }[] } } | null; errors?: readonly { extensions?: Record<string, unknown> }[] };
@@ -30,18 +29,9 @@ describe('orderStatusChanged through the gateway', () => {
   });
 
   function subscribe(handle: string, orderId: string) {
-    const client = createClient({
-      url: federation.gatewayUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${tokens[handle]}` },
-    });
-    clients.push(client);
-    const results: Result[] = [];
-    const ended = new Promise((resolve) => {
-      client.subscribe({ query: ORDER_STATUS, variables: { id: orderId } }, { next: (r) => void results.push(r as Result), error: resolve, complete: () => resolve('complete') });
-    });
-    return { results, ended };
+    const subscription = subscribeThroughGateway<Result['data']>(federation.gatewayUrl, tokens[handle]!, { query: ORDER_STATUS, variables: { id: orderId } });
+    clients.push(subscription.client);
+    return { results: subscription.results as Result[], ended: subscription.ended };
   }
 
   it('sends the buyer the order as stored, then each status once in order with fields from accounts and media, and completes at DELIVERED', async () => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { postGraphQL, startFederation, type Federation } from '@mega/test-utils';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import { postGraphQL, startFederation, subscribeThroughGateway, type Federation } from '@mega/test-utils';
+import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 
@@ -56,15 +56,13 @@ describe('subscriptions through the gateway after a cut socket', () => {
   /** Subscribes with a fresh client (and socket); `received` fills as events come, `ended` settles on error or completion. */
   function subscribe(token: string, conversationId: string, afterSeq: number) {
     const sockets: WebSocket[] = [];
-    const client = createClient({ url: wsUrl, webSocketImpl: recordingWebSocket(sockets), retryAttempts: 0, connectionParams: { authorization: `Bearer ${token}` } });
+    const { client, results: received, ended } = subscribeThroughGateway<Added>(
+      wsUrl,
+      token,
+      { query: MESSAGE_ADDED, variables: { id: conversationId, after: afterSeq } },
+      recordingWebSocket(sockets),
+    );
     clients.push(client);
-    const received: FormattedExecutionResult<Added, unknown>[] = [];
-    const ended = new Promise<unknown>((resolve) => {
-      client.subscribe<Added>(
-        { query: MESSAGE_ADDED, variables: { id: conversationId, after: afterSeq } },
-        { next: (result) => void received.push(result), error: resolve, complete: () => resolve('complete') },
-      );
-    });
     return { client, sockets, received, ended, seqs: () => received.map((result) => result.data?.messageAdded.seq) };
   }
 

@@ -1,8 +1,7 @@
 import { demoId } from '@mega/subgraph-kit/demo';
-import { DEMO_USERS, postGraphQL, startFederation, type Federation } from '@mega/test-utils';
-import { createClient, type Client } from 'graphql-ws';
+import { DEMO_USERS, postGraphQL, startFederation, subscribeThroughGateway, type Federation } from '@mega/test-utils';
+import type { Client } from 'graphql-ws';
 import { SignJWT, type CryptoKey } from 'jose';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type Result = { data?: Record<string, unknown> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
@@ -37,13 +36,9 @@ describe('subscriptions through the gateway to the real subgraphs', () => {
   }
 
   async function subscribe(userId: string, variables: Record<string, unknown>) {
-    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${await tokenFor(userId)}` } });
-    clients.push(client);
-    const results: Result[] = [];
-    const ended = new Promise((resolve) => {
-      client.subscribe({ query: MESSAGE_ADDED, variables }, { next: (result) => void results.push(result as Result), error: resolve, complete: () => resolve('complete') });
-    });
-    return { results, ended };
+    const subscription = subscribeThroughGateway<Result['data']>(wsUrl, await tokenFor(userId), { query: MESSAGE_ADDED, variables });
+    clients.push(subscription.client);
+    return { results: subscription.results as Result[], ended: subscription.ended };
   }
 
   async function send(userId: string, body: string) {

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { demoId } from '@mega/subgraph-kit/demo';
-import { DEMO_USERS, postGraphQL, startFederation, type Federation } from '@mega/test-utils';
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
-import WebSocket from 'ws';
+import { DEMO_USERS, postGraphQL, startFederation, subscribeThroughGateway, type Federation } from '@mega/test-utils';
+import type { Client, FormattedExecutionResult } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const TYPING = `subscription($id: ID!) { typing(conversationId: $id) { conversationId user { id displayName } at } }`;
@@ -37,20 +36,10 @@ describe('typing and mediaAssetReady through the gateway', () => {
     await federation?.stop();
   });
 
-  /** Subscribes over a fresh graphql-ws client; `results` fills as events come, `ended` becomes the error or 'complete'. */
+  /** Subscribes over a fresh graphql-ws client; `results` fills as events come, `outcome` becomes the error or 'complete'. */
   function subscribe<T>(handle: Handle, query: string, variables: Record<string, unknown>) {
-    const client = createClient({
-      url: federation.gatewayUrl.replace(/^http/, 'ws'),
-      webSocketImpl: WebSocket,
-      retryAttempts: 0,
-      connectionParams: { authorization: `Bearer ${tokens[handle]}` },
-    });
-    clients.push(client);
-    const subscription = { results: [] as FormattedExecutionResult<T, unknown>[], ended: undefined as unknown };
-    client.subscribe<T>(
-      { query, variables },
-      { next: (result) => void subscription.results.push(result), error: (error) => (subscription.ended = error), complete: () => (subscription.ended = 'complete') },
-    );
+    const subscription = subscribeThroughGateway<T>(federation.gatewayUrl, tokens[handle], { query, variables });
+    clients.push(subscription.client);
     return subscription;
   }
 
@@ -119,7 +108,7 @@ describe('typing and mediaAssetReady through the gateway', () => {
     it('refuses a non-member with NOT_FOUND on setTyping, and on typing, which then completes', async () => {
       expect(errorCodes([await setTyping('dave')])).toEqual(['NOT_FOUND']);
       const dave = subscribe<Typing>('dave', TYPING, { id: conversation });
-      await expect.poll(() => dave.ended, ROUND_TRIP).toBe('complete');
+      await expect.poll(() => dave.outcome, ROUND_TRIP).toBe('complete');
       expect(dave.results).toHaveLength(1);
       expect(errorCodes(dave.results)).toEqual(['NOT_FOUND']);
     });
@@ -163,7 +152,7 @@ describe('typing and mediaAssetReady through the gateway', () => {
       expect(alice.results).toHaveLength(0);
 
       expect(await federation.media.services.assets.markReady(id)).toMatchObject({ id, status: 'READY' });
-      await expect.poll(() => alice.ended, ROUND_TRIP).toBe('complete');
+      await expect.poll(() => alice.outcome, ROUND_TRIP).toBe('complete');
       expect(alice.results).toHaveLength(1);
       expect(alice.results[0]!.errors).toBeUndefined();
       expect(alice.results[0]!.data?.mediaAssetReady).toEqual({
@@ -177,7 +166,7 @@ describe('typing and mediaAssetReady through the gateway', () => {
     it('sends one event at once for an asset that is already READY, then completes', async () => {
       const id = await newAsset('READY');
       const alice = subscribe<Ready>('alice', MEDIA_ASSET_READY, { id });
-      await expect.poll(() => alice.ended, ROUND_TRIP).toBe('complete');
+      await expect.poll(() => alice.outcome, ROUND_TRIP).toBe('complete');
       expect(alice.results).toHaveLength(1);
       expect(alice.results[0]!.errors).toBeUndefined();
       expect(alice.results[0]!.data?.mediaAssetReady).toMatchObject({ id, url: expect.stringContaining(id), owner: { displayName: DEMO_USERS.alice.displayName } });
@@ -186,7 +175,7 @@ describe('typing and mediaAssetReady through the gateway', () => {
     it('refuses anyone but the owner with NOT_FOUND and completes, for a PENDING asset and for a READY PUBLIC one', async () => {
       for (const status of ['PENDING', 'READY'] as const) {
         const bob = subscribe<Ready>('bob', MEDIA_ASSET_READY, { id: await newAsset(status) });
-        await expect.poll(() => bob.ended, ROUND_TRIP).toBe('complete');
+        await expect.poll(() => bob.outcome, ROUND_TRIP).toBe('complete');
         expect(bob.results).toHaveLength(1);
         expect(errorCodes(bob.results)).toEqual(['NOT_FOUND']);
       }

@@ -25,3 +25,4 @@ export { startFederation, type Federation, type FederationOptions } from './fede
 export { DEMO_USERS } from '@mega/subgraph-kit/demo';
 export { signIdentity } from '@mega/subgraph-kit/identity';
 export { eventually } from './eventually.js';
+export { subscribeThroughGateway, type GatewaySubscription } from './gateway-subscription.js';
