@@ -14,7 +14,10 @@ interface AuthPayload {
   user: SessionUser;
 }
 
-/** A refused sign-in or sign-up, with the gateway's stable code (`UNAUTHENTICATED`, `BAD_USER_INPUT`, `RATE_LIMITED`, ...). */
+/**
+ * A refused sign-in or sign-up, with the gateway's stable code (`UNAUTHENTICATED`, `BAD_USER_INPUT`,
+ * `RATE_LIMITED`, ...), or `UNAVAILABLE` when the gateway could not be reached or did not answer GraphQL.
+ */
 export class SessionError extends Error {
   constructor(
     readonly code: string,
@@ -86,7 +89,8 @@ export class Session {
           return data.refreshSession.accessToken;
         },
         (error: unknown) => {
-          if (error instanceof SessionError) this.set(null);
+          // Only a refused refresh token signs out; an unreachable gateway (offline) keeps the session.
+          if (error instanceof SessionError && error.code === 'UNAUTHENTICATED') this.set(null);
           return null;
         },
       )
@@ -102,8 +106,13 @@ export class Session {
   }
 
   private async call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    const response = await fetch(this.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-    const result = (await response.json()) as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    let result: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    try {
+      const response = await fetch(this.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      result = (await response.json()) as typeof result;
+    } catch {
+      throw new SessionError('UNAVAILABLE', 'The sign-in service cannot be reached; check the connection and try again.');
+    }
     const error = result.errors?.[0];
     if (error || !result.data) throw new SessionError(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error?.message ?? 'The sign-in service did not answer.');
     return result.data;

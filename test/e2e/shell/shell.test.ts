@@ -63,6 +63,17 @@ describe('the shell loads mini-apps from the registry at run time', () => {
     await federation?.stop();
   });
 
+  it('says so when the gateway cannot be reached, instead of a browser error', async () => {
+    await page.goto(`${shellUrl}/`);
+    await page.route(federation.gatewayUrl, (route) => route.abort());
+    await page.getByLabel('Email').fill(DEMO_USERS.alice.email);
+    await page.getByLabel('Password').fill(DEMO_USERS.alice.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    await expect(page.getByRole('alert').textContent()).resolves.toBe('The sign-in service cannot be reached; check the connection and try again.');
+    await page.unroute(federation.gatewayUrl);
+  });
+
   it('signs in through the gateway, refusing a wrong password with its message', async () => {
     await page.goto(`${shellUrl}/`);
     await page.getByLabel('Email').fill(DEMO_USERS.alice.email);
