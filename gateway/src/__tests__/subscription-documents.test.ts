@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SUPERGRAPH_FILE } from '../config.js';
-import { DocumentCache } from '../subscriptions/document-cache.js';
+import { DocumentCache } from '@mega/subgraph-kit/document-cache';
 import { SubscriptionPlanner } from '../subscriptions/subscription-planner.js';
 
 describe('subscription document cache', () => {

@@ -20,7 +20,7 @@ import { withoutSuggestions, type OperationLimits } from '../plugins/armor.js';
 import type { VerifyAccessToken } from '../plugins/auth.js';
 import type { RateLimitChecks } from '../plugins/rate-limits.js';
 import { newRequestId } from '../plugins/request-id.js';
-import { DocumentCache, type CachedDocument } from './document-cache.js';
+import { DocumentCache, type CachedDocument } from '@mega/subgraph-kit/document-cache';
 import type { FederatedSubscriptions } from './federated-subscriptions.js';
 import type { SubscriptionPlanner } from './subscription-planner.js';
 

@@ -16,6 +16,7 @@ import type { SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocket, WebSocketServer } from 'ws';
 import type { BaseContext } from './context.js';
+import { DocumentCache } from './document-cache.js';
 import { ErrorCode, unauthenticated } from './errors.js';
 import { SUBSCRIPTION_IDENTITY_EXTENSION, verifyIdentity, verifySubscription, type Identity, type NonceCache } from './identity.js';
 import type { Logger } from './logger.js';
@@ -67,9 +68,6 @@ export function refuseUpgrade(socket: Duplex, status: number, code: string, mess
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
-
-/** Subscription documents kept parsed and validated, by text. @default 1000 */
-const DOCUMENT_CACHE_SIZE = 1000;
 
 const sharedEvents = new WeakSet<object>();
 
@@ -144,20 +142,15 @@ export function createSubscriptionServer<TContext extends BaseContext>(options: 
 
   // Parsed and validated once per text, so that subscriptions of the same text share one document
   // (the key of shared executions) and the work.
-  const documents = new Map<string, { document: DocumentNode; errors: readonly GraphQLError[] }>();
+  const documents = new DocumentCache();
   const documentIds = new WeakMap<DocumentNode, number>();
   let nextDocumentId = 1;
-  const documentOf = (query: string) => {
-    let entry = documents.get(query);
-    if (!entry) {
+  const documentOf = (query: string) =>
+    documents.get(query, () => {
       const document = parse(query);
-      entry = { document, errors: validate(options.schema, document) };
       documentIds.set(document, nextDocumentId++);
-      if (documents.size >= DOCUMENT_CACHE_SIZE) documents.delete(documents.keys().next().value as string);
-      documents.set(query, entry);
-    }
-    return entry;
-  };
+      return { document, errors: validate(options.schema, document) };
+    });
   // Results of shared events, per event, by document and variables; dropped with the event.
   const sharedResults = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
 

@@ -1,6 +1,6 @@
 import type { DocumentNode, GraphQLError } from 'graphql';
 
-/** Subscription documents kept parsed and validated, per supergraph. @default 1000 */
+/** Subscription documents kept parsed and validated, per schema. @default 1000 */
 export const DEFAULT_DOCUMENT_CACHE_SIZE = 1000;
 
 /** A parsed document and what validation said of it (empty: valid), shared by every subscription of the same text. */
@@ -17,7 +17,7 @@ export interface CachedDocument {
  * share one AST and one copy of the text instead of holding their own (most of what an idle
  * subscription costs in memory). Only documents that parsed are kept; validation results are kept
  * with them, so a document is valid or invalid for the schema it was cached for: make a new cache
- * per supergraph.
+ * per schema (a gateway: per supergraph).
  */
 export class DocumentCache {
   private readonly entries = new Map<string, CachedDocument>();
