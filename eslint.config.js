@@ -20,7 +20,7 @@ const subgraphBoundaries = SUBGRAPHS.map((name) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '**/drizzle/meta/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', '.data/**', '**/drizzle/meta/**', '**/src/gql/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

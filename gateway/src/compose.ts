@@ -2,7 +2,8 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { composeServices } from '@apollo/composition';
-import { parse, type GraphQLError } from 'graphql';
+import { Supergraph } from '@apollo/federation-internals';
+import { parse, printSchema, type GraphQLError } from 'graphql';
 import { DEFAULT_SUPERGRAPH_FILE } from './config.js';
 import { createLogger } from './logger.js';
 
@@ -62,12 +63,22 @@ export async function composeRepositorySupergraph({ root = REPOSITORY_ROOT }: { 
   return composeSupergraph(subgraphs);
 }
 
-// Run as a script (`pnpm compose`): write gateway/supergraph.graphql.
+/** The committed API schema (what clients see), beside the supergraph: input of the remotes' code generation. */
+export const API_SCHEMA_FILE = fileURLToPath(new URL('../api-schema.graphql', import.meta.url));
+
+/** The schema clients query (no join directives, no federation internals), printed with its descriptions. */
+export function apiSchemaOf(supergraphSdl: string): string {
+  return `${printSchema(Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema()).trim()}\n`;
+}
+
+// Run as a script (`pnpm compose`): write gateway/supergraph.graphql and gateway/api-schema.graphql.
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
   const logger = createLogger('info');
   try {
-    await writeFile(DEFAULT_SUPERGRAPH_FILE, await composeRepositorySupergraph());
-    logger.info({ file: DEFAULT_SUPERGRAPH_FILE }, 'supergraph written');
+    const supergraph = await composeRepositorySupergraph();
+    await writeFile(DEFAULT_SUPERGRAPH_FILE, supergraph);
+    await writeFile(API_SCHEMA_FILE, apiSchemaOf(supergraph));
+    logger.info({ file: DEFAULT_SUPERGRAPH_FILE, apiSchema: API_SCHEMA_FILE }, 'supergraph and API schema written');
   } catch (error) {
     if (!(error instanceof CompositionFailedError)) throw error;
     process.stderr.write(`${error.message}\n`);

@@ -1,5 +1,5 @@
 import { Component, lazy, Suspense, useMemo, useState, type ReactNode } from 'react';
-import type { MiniAppContext, MiniAppEntry } from '@mega/mini-app-sdk';
+import type { AnyPendingIntent, MiniAppContext, MiniAppEntry } from '@mega/mini-app-sdk';
 import { loadMiniApp } from './mini-app-loader';
 
 interface BoundaryProps {
@@ -38,13 +38,13 @@ class MiniAppBoundary extends Component<BoundaryProps, { error: Error | null }> 
 }
 
 /** One mini-app, loaded at run time, with a stable placeholder while it loads and a retry when it fails. */
-export function MiniAppSlot({ app, context }: { app: MiniAppEntry; context: MiniAppContext<unknown> }) {
+export function MiniAppSlot({ app, context, intent }: { app: MiniAppEntry; context: MiniAppContext<unknown>; intent?: AnyPendingIntent | undefined }) {
   const [attempt, setAttempt] = useState(0);
   const App = useMemo(() => lazy(async () => ({ default: await loadMiniApp(app, { retry: attempt > 0 }) })), [app, attempt]);
   return (
     <MiniAppBoundary key={attempt} app={app} onRetry={() => setAttempt((n) => n + 1)}>
       <Suspense fallback={<div className="slot-loading" aria-busy="true">Loading {app.title}…</div>}>
-        <App context={context} />
+        <App context={context} {...(intent ? { intent } : {})} />
       </Suspense>
     </MiniAppBoundary>
   );

@@ -1,17 +1,63 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import type { SessionUser } from '@mega/mini-app-sdk';
+import { graphql } from './gql';
 
 /** Refresh the access token when it has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
 /** Where the refresh token is kept between page loads (the access token stays in memory). */
 const REFRESH_TOKEN_KEY = 'mega.refreshToken';
 
-const AUTH_FIELDS = 'accessToken refreshToken expiresAt user { id handle displayName avatarUrl }';
+graphql(`
+  fragment SessionAuth on AuthPayload {
+    accessToken
+    refreshToken
+    expiresAt
+    user {
+      id
+      handle
+      displayName
+      avatarUrl
+    }
+  }
+`);
+const LOG_IN = graphql(`
+  mutation LogIn($email: String!, $password: String!) {
+    logIn(email: $email, password: $password) {
+      ...SessionAuth
+    }
+  }
+`);
+const SIGN_UP = graphql(`
+  mutation SignUp($input: SignUpInput!) {
+    signUp(input: $input) {
+      ...SessionAuth
+    }
+  }
+`);
+const REFRESH = graphql(`
+  mutation RefreshSession($refreshToken: String!) {
+    refreshSession(refreshToken: $refreshToken) {
+      ...SessionAuth
+    }
+  }
+`);
+const LOG_OUT = graphql(`
+  mutation LogOut($refreshToken: String!) {
+    logOut(refreshToken: $refreshToken)
+  }
+`);
 
 interface AuthPayload {
   accessToken: string;
   refreshToken: string;
   expiresAt: string;
   user: SessionUser;
+}
+
+/** The id GraphQL Code Generator gave a document (its SHA-256), under which the gateway knows it. */
+export function persistedDocumentHash(document: TypedDocumentNode<unknown, never>): string | undefined {
+  return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
 }
 
 /**
@@ -61,17 +107,17 @@ export class Session {
   }
 
   async logIn(email: string, password: string): Promise<void> {
-    this.set(await this.call<{ logIn: AuthPayload }>(`mutation LogIn($email: String!, $password: String!) { logIn(email: $email, password: $password) { ${AUTH_FIELDS} } }`, { email, password }).then((data) => data.logIn));
+    this.set((await this.call(LOG_IN, { email, password })).logIn);
   }
 
   async signUp(input: SignUpInput): Promise<void> {
-    this.set(await this.call<{ signUp: AuthPayload }>(`mutation SignUp($input: SignUpInput!) { signUp(input: $input) { ${AUTH_FIELDS} } }`, { input }).then((data) => data.signUp));
+    this.set((await this.call(SIGN_UP, { input })).signUp);
   }
 
   async signOut(): Promise<void> {
     const refreshToken = this.auth?.refreshToken ?? localStorage.getItem(REFRESH_TOKEN_KEY);
     this.set(null);
-    if (refreshToken) await this.call('mutation LogOut($refreshToken: String!) { logOut(refreshToken: $refreshToken) }', { refreshToken }).catch(() => undefined);
+    if (refreshToken) await this.call(LOG_OUT, { refreshToken }).catch(() => undefined);
   }
 
   /**
@@ -82,7 +128,7 @@ export class Session {
     if (this.auth && !force && Date.parse(this.auth.expiresAt) - Date.now() > REFRESH_MARGIN_MS) return Promise.resolve(this.auth.accessToken);
     const refreshToken = this.auth?.refreshToken ?? localStorage.getItem(REFRESH_TOKEN_KEY);
     if (!refreshToken) return Promise.resolve(null);
-    this.refreshing ??= this.call<{ refreshSession: AuthPayload }>(`mutation Refresh($refreshToken: String!) { refreshSession(refreshToken: $refreshToken) { ${AUTH_FIELDS} } }`, { refreshToken })
+    this.refreshing ??= this.call(REFRESH, { refreshToken })
       .then(
         (data) => {
           this.set(data.refreshSession);
@@ -105,16 +151,24 @@ export class Session {
     for (const listener of this.listeners) listener();
   }
 
-  private async call<T>(query: string, variables: Record<string, unknown>): Promise<T> {
-    let result: { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
-    try {
-      const response = await fetch(this.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-      result = (await response.json()) as typeof result;
-    } catch {
-      throw new SessionError('UNAVAILABLE', 'The sign-in service cannot be reached; check the connection and try again.');
+  /** Runs a persisted document by its id; with its text only when the gateway does not know the id (development). */
+  private async call<T, V>(document: TypedDocumentNode<T, V>, variables: V): Promise<T> {
+    const hash = persistedDocumentHash(document as TypedDocumentNode<unknown, never>);
+    let result = await this.post<T>({ variables, ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : { query: print(document) }) });
+    if (hash && result.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') {
+      result = await this.post<T>({ variables, query: print(document), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     }
     const error = result.errors?.[0];
     if (error || !result.data) throw new SessionError(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error?.message ?? 'The sign-in service did not answer.');
     return result.data;
+  }
+
+  private async post<T>(body: object): Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }> {
+    try {
+      const response = await fetch(this.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return (await response.json()) as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+    } catch {
+      throw new SessionError('UNAVAILABLE', 'The sign-in service cannot be reached; check the connection and try again.');
+    }
   }
 }

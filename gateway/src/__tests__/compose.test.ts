@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { composeRepositorySupergraph, composeSupergraph, CompositionFailedError } from '../compose.js';
+import { API_SCHEMA_FILE, apiSchemaOf, composeRepositorySupergraph, composeSupergraph, CompositionFailedError } from '../compose.js';
 import { DEFAULT_SUPERGRAPH_FILE } from '../config.js';
 import { accountsSdl } from './support/harness.js';
 import { probeSdl } from './support/probe-subgraph.js';
@@ -29,5 +29,13 @@ describe('supergraph composition', () => {
 
   it('keeps the committed gateway/supergraph.graphql in step with the subgraphs\' schema.graphql (run `pnpm compose`)', async () => {
     expect(await readFile(DEFAULT_SUPERGRAPH_FILE, 'utf8')).toBe(await composeRepositorySupergraph());
+  });
+
+  it('keeps the committed gateway/api-schema.graphql (the remotes\' codegen input) in step with the supergraph, without federation internals', async () => {
+    const supergraph = await readFile(DEFAULT_SUPERGRAPH_FILE, 'utf8');
+    const apiSchema = await readFile(API_SCHEMA_FILE, 'utf8');
+    expect(apiSchema).toBe(apiSchemaOf(supergraph));
+    expect(apiSchema).toContain('sendMessage(input: SendMessageInput!): Message!');
+    expect(apiSchema).not.toMatch(/join__|link__|_entities|_service/);
   });
 });

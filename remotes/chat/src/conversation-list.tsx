@@ -1,7 +1,7 @@
-import { gql } from '@apollo/client';
 import { useQuery } from '@apollo/client/react';
+import { graphql } from './gql';
 
-export const CHAT_CONVERSATIONS = gql`
+export const CHAT_CONVERSATIONS = graphql(`
   query ChatConversations {
     me {
       id
@@ -29,7 +29,7 @@ export const CHAT_CONVERSATIONS = gql`
       }
     }
   }
-`;
+`);
 
 interface Member {
   id: string;

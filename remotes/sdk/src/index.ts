@@ -1,5 +1,15 @@
 export { CAPABILITIES, CapabilityError, SdkError, SdkErrorCode, type Capability } from './capabilities.js';
-export { createIntentRouter, INTENT_TYPES, type IntentHandler, type IntentMap, type IntentRouter, type IntentType } from './intents.js';
+export {
+  createIntentRouter,
+  INTENT_PRESENTATION,
+  INTENT_TYPES,
+  type AnyPendingIntent,
+  type IntentHandler,
+  type IntentMap,
+  type IntentRouter,
+  type IntentType,
+  type PendingIntent,
+} from './intents.js';
 export {
   createMiniAppContext,
   type ConnectivityApi,

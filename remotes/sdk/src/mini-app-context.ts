@@ -1,5 +1,5 @@
 import { CapabilityError, type Capability } from './capabilities.js';
-import type { IntentHandler, IntentMap, IntentRouter, IntentType } from './intents.js';
+import type { AnyPendingIntent, IntentHandler, IntentMap, IntentRouter, IntentType } from './intents.js';
 import type { MiniAppEntry } from './registry.js';
 import { SDK_VERSION } from './version.js';
 
@@ -34,6 +34,11 @@ export interface NavigationApi {
   readonly path: string;
   /** Goes to a path of the shell: a mini-app's own (`/chat/...`) or another one's. */
   navigate(path: string): void;
+  /**
+   * Called after each change of `path` (navigate, back, forward).
+   * @returns stops listening
+   */
+  subscribe(listener: () => void): () => void;
 }
 
 export interface Notification {
@@ -111,4 +116,10 @@ export function createMiniAppContext<TClient>(app: MiniAppEntry, services: Shell
 /** The props the shell renders a mini-app's root component (`./App`) with. */
 export interface MiniAppProps<TClient = unknown> {
   context: MiniAppContext<TClient>;
+  /**
+   * Set when the shell shows the mini-app to answer an intent another mini-app dispatched (one its
+   * registry entry lists under `handles`): in a dialog for `share-product` and `pick-media`, in the
+   * main slot for `open-conversation`. The app shows what the intent needs and resolves or cancels it.
+   */
+  intent?: AnyPendingIntent;
 }

@@ -1,7 +1,7 @@
 import semver from 'semver';
 
 /** The version of the contract this SDK implements (its package version). Mini-apps name the range they need. */
-export const SDK_VERSION = '1.0.0';
+export const SDK_VERSION = '1.1.0';
 
 /**
  * Whether a mini-app needing SDK `range` can run in a shell that provides `version`.

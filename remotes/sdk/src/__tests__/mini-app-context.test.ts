@@ -18,7 +18,7 @@ function shell(): ShellServices<{ name: string }> {
   return {
     session: { user: { id: 'u1', handle: 'alice', displayName: 'Alice', avatarUrl: null }, signOut: async () => undefined, subscribe: () => () => undefined },
     graphql: { name: 'the one client' },
-    navigation: { path: '/', navigate: () => undefined },
+    navigation: { path: '/', navigate: () => undefined, subscribe: () => () => undefined },
     notifications: { notify: () => undefined },
     connectivity: { status: 'online', pendingActions: 0, subscribe: () => () => undefined },
     intents: createIntentRouter((id) => app(id).handles),
@@ -54,5 +54,16 @@ describe('mini-app context', () => {
     expect(() => shop.intents.handle('share-product', async () => ({ conversationId: '', messageId: '' }))).toThrow(/may not handle "share-product"/);
     stop();
     await expect(shop.intents.dispatch('share-product', { productId: 'p1' })).rejects.toMatchObject({ code: SdkErrorCode.NO_INTENT_HANDLER });
+  });
+
+  it('lets a loaded mini-app take over an intent from the shell\'s handler, and gives it back when it unloads', async () => {
+    const services = shell();
+    const shop = createMiniAppContext(app('shop'), services);
+    const chat = createMiniAppContext(app('chat'), services);
+    services.intents.handle('chat', 'share-product', async () => ({ conversationId: 'from-dialog', messageId: 'm1' }));
+    const stop = chat.intents.handle('share-product', async () => ({ conversationId: 'in-page', messageId: 'm2' }));
+    await expect(shop.intents.dispatch('share-product', { productId: 'p1' })).resolves.toEqual({ conversationId: 'in-page', messageId: 'm2' });
+    stop();
+    await expect(shop.intents.dispatch('share-product', { productId: 'p1' })).resolves.toEqual({ conversationId: 'from-dialog', messageId: 'm1' });
   });
 });

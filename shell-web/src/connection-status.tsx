@@ -1,0 +1,19 @@
+import { useSyncExternalStore } from 'react';
+import type { Connectivity } from './connectivity';
+
+const LABELS = { online: 'Online', offline: 'Offline', reconnecting: 'Reconnecting…' } as const;
+
+/** Online, offline or reconnecting, and how many actions wait to be sent; announced when it changes. */
+export function ConnectionStatus({ connectivity }: { connectivity: Connectivity }) {
+  const status = useSyncExternalStore(
+    (listener) => connectivity.subscribe(listener),
+    () => connectivity.status,
+  );
+  return (
+    <p role="status" aria-label="Connection" className={`connection ${status}`}>
+      <span aria-hidden="true" className="dot" />
+      {LABELS[status]}
+      {connectivity.pendingActions > 0 && ` · ${connectivity.pendingActions} waiting`}
+    </p>
+  );
+}

@@ -1,0 +1,88 @@
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { getMainDefinition } from '@apollo/client/utilities';
+import { print, type DocumentNode } from 'graphql';
+import { createClient, type Client as WsClient } from 'graphql-ws';
+import type { Connectivity } from './connectivity';
+
+/** The longest wait between two attempts to reconnect the WebSocket. */
+export const MAX_RECONNECT_WAIT_MS = 30_000;
+
+export interface GraphQLClientOptions {
+  /** The gateway's `/graphql` (http or https; the WebSocket uses the same URL with ws or wss). */
+  gatewayUrl: string;
+  /** A valid access token for the signed-in user, refreshed as needed; null when anonymous. */
+  accessToken: () => Promise<string | null>;
+  /** Told when the WebSocket connects, drops and reconnects. */
+  connectivity: Connectivity;
+}
+
+/**
+ * Jittered exponential backoff: about 1 s, 2 s, 4 s ... up to {@link MAX_RECONNECT_WAIT_MS}, each
+ * between half and all of it, so that clients cut off together do not come back together.
+ */
+export function reconnectWaitMs(retries: number, random = Math.random): number {
+  const ceiling = Math.min(MAX_RECONNECT_WAIT_MS, 1000 * 2 ** retries);
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** The id GraphQL Code Generator gave a document (`sha256:<hex>`), under which the gateway knows it. */
+function persistedHash(document: DocumentNode): string | undefined {
+  return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
+}
+
+const hexOf = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The one GraphQL client of the shell and every mini-app: queries and mutations over HTTP by their
+ * persisted id (the text only when the gateway does not know the id, in development),
+ * subscriptions over one graphql-ws connection that reconnects for ever with a fresh token, and
+ * one normalized cache.
+ */
+export function createGraphQLClient({ gatewayUrl, accessToken, connectivity }: GraphQLClientOptions): { client: ApolloClient; ws: WsClient } {
+  const authorizedFetch: typeof fetch = async (input, init) => {
+    const token = await accessToken();
+    const headers = new Headers(init?.headers);
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    try {
+      const response = await fetch(input, { ...init, headers });
+      connectivity.gatewayAnswered();
+      return response;
+    } catch (error) {
+      connectivity.gatewayUnreachable();
+      throw error;
+    }
+  };
+  const http = ApolloLink.from([
+    new PersistedQueryLink({
+      generateHash: async (document) => persistedHash(document) ?? hexOf(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(print(document)))),
+    }),
+    new HttpLink({ uri: gatewayUrl, fetch: authorizedFetch }),
+  ]);
+  const ws = createClient({
+    url: gatewayUrl.replace(/^http/, 'ws'),
+    connectionParams: async () => {
+      const token = await accessToken();
+      return token ? { authorization: `Bearer ${token}` } : {};
+    },
+    lazy: true,
+    keepAlive: 10_000,
+    retryAttempts: Number.POSITIVE_INFINITY,
+    shouldRetry: () => true,
+    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, reconnectWaitMs(retries))),
+    on: {
+      connected: () => connectivity.socketConnected(),
+      closed: (event) => connectivity.socketClosed((event as CloseEvent | undefined)?.code === 1000),
+    },
+  });
+  const link = ApolloLink.split(
+    ({ query }) => {
+      const definition = getMainDefinition(query);
+      return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
+    },
+    new GraphQLWsLink(ws),
+    http,
+  );
+  return { client: new ApolloClient({ link, cache: new InMemoryCache() }), ws };
+}
