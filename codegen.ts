@@ -20,7 +20,6 @@ export const APPS_WITH_OPERATIONS = [
 const config: CodegenConfig = {
   schema: 'gateway/api-schema.graphql',
   ignoreNoDocuments: true,
-  silent: true,
   generates: Object.fromEntries(
     APPS_WITH_OPERATIONS.map((app) => [
       `${app}/src/gql/`,
