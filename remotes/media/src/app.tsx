@@ -1,0 +1,60 @@
+import { useCallback, useRef } from 'react';
+import type { ApolloClient } from '@apollo/client';
+import { useApolloClient } from '@apollo/client/react';
+import type { MiniAppContext, MiniAppProps } from '@mega/mini-app-sdk';
+import { addMediaTypePolicies } from './media-cache';
+import { MediaLibrary } from './media-library';
+import { MediaPicker } from './media-picker';
+import { parseMediaRoute, useShellPath, viewerPath } from './media-route';
+import { MediaViewer } from './media-viewer';
+import './media.css';
+
+/** The library (`/media`) and the viewer (`/media/<id>`) on the shell's navigation. */
+function MediaPages({ context }: { context: MiniAppContext<ApolloClient> }) {
+  const { navigation, notifications, app } = context;
+  const route = parseMediaRoute(useShellPath(navigation), app.route);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // The asset whose viewer was open last: its tile gets the focus back in the library.
+  const lastViewed = useRef<string | undefined>(undefined);
+  if (route.page === 'viewer') lastViewed.current = route.assetId;
+  const focusHeading = useCallback(() => heading.current?.focus(), []);
+
+  return (
+    <section className="media" aria-labelledby="media-heading">
+      <h1 id="media-heading" ref={heading} tabIndex={-1}>
+        {app.title}
+      </h1>
+      {route.page === 'viewer' ? (
+        <MediaViewer
+          key={route.assetId}
+          assetId={route.assetId}
+          libraryHref={app.route}
+          onBack={() => navigation.navigate(app.route)}
+          onRenamed={(title) => notifications.notify({ kind: 'success', message: `Renamed to “${title}”.` })}
+          onDeleted={(title) => {
+            notifications.notify({ kind: 'success', message: `Deleted “${title}”.` });
+            navigation.navigate(app.route);
+          }}
+        />
+      ) : (
+        <MediaLibrary
+          hrefOf={(id) => viewerPath(app.route, id)}
+          onOpen={(id) => navigation.navigate(viewerPath(app.route, id))}
+          focusAssetId={lastViewed.current}
+          onFocusLost={focusHeading}
+        />
+      )}
+    </section>
+  );
+}
+
+/**
+ * The media mini-app: the signed-in user's library, a viewer per asset with rename and delete,
+ * and uploads; shown for a `pick-media` intent (in the shell's dialog), a picker instead. It uses
+ * the shell's one client through its ApolloProvider: a mini-app never makes its own.
+ */
+export default function App({ context, intent }: MiniAppProps<ApolloClient>) {
+  addMediaTypePolicies(useApolloClient().cache);
+  if (intent?.type === 'pick-media') return <MediaPicker intent={intent} upload={null} />;
+  return <MediaPages context={context} />;
+}

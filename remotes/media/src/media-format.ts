@@ -1,0 +1,44 @@
+import type { MediaKind } from './gql/graphql';
+
+/** How each kind is named in the interface. */
+export const KIND_LABEL: Readonly<Record<MediaKind, string>> = { IMAGE: 'Image', VIDEO: 'Video', AUDIO: 'Audio' };
+
+/** How several of each kind are named, e.g. "Choose from your images". */
+export const KIND_PLURAL: Readonly<Record<MediaKind, string>> = { IMAGE: 'images', VIDEO: 'videos', AUDIO: 'audio files' };
+
+/** A decorative symbol for assets without a picture (screen readers get the title instead). */
+export const KIND_SYMBOL: Readonly<Record<MediaKind, string>> = { IMAGE: '🖼️', VIDEO: '🎬', AUDIO: '🎵' };
+
+const UNITS = ['B', 'KB', 'MB', 'GB'] as const;
+
+/** `1536` → `1.5 KB` (powers of 1024, one decimal from KB up). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+/** `83000` → `1:23`, `3723000` → `1:02:03`. */
+export function formatDuration(ms: number): string {
+  const total = Math.round(ms / 1000);
+  const hours = Math.floor(total / 3600);
+  const minutes = Math.floor((total % 3600) / 60);
+  const seconds = String(total % 60).padStart(2, '0');
+  return hours > 0 ? `${hours}:${String(minutes).padStart(2, '0')}:${seconds}` : `${minutes}:${seconds}`;
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** An ISO instant in the reader's locale and time zone. */
+export function formatDate(iso: string): string {
+  return dateFormat.format(new Date(iso));
+}
+
+/** A PENDING asset: created by `createUpload`, its file not complete yet (only READY assets have a `url`). */
+export function isPending(asset: { url: string | null }): boolean {
+  return asset.url === null;
+}
