@@ -1,0 +1,138 @@
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
+import { useQuery } from '@apollo/client/react';
+import type { ApolloClient } from '@apollo/client';
+import type { MiniAppContext, MiniAppProps } from '@mega/mini-app-sdk';
+import { SHOP_CART } from './cart';
+import { CartPage } from './cart-page';
+import { Catalogue, INITIAL_CATALOGUE, type CatalogueState } from './catalogue';
+import { OrderPage } from './order-page';
+import { OrdersPage } from './orders-page';
+import { ProductPage } from './product-page';
+import { parseShopPath, shopPath, type ShopRoute } from './routes';
+import { PageHeading, ShopLink, ShopNavigationProvider, type ShopNavigation, type ShopTarget } from './shop-navigation';
+import './shop.css';
+
+/**
+ * The shop mini-app's root: a header with the shop's sections and the cart's count, and the page
+ * of the current path under the app's route (`/shop`, `/shop/p/<id>`, `/shop/cart`,
+ * `/shop/orders`, `/shop/orders/<id>`). It queries through the shell's one client (its
+ * ApolloProvider); the shop handles no intents, so it never gets an `intent`.
+ */
+export default function App({ context }: MiniAppProps<ApolloClient>) {
+  const { navigation } = context;
+  const base = context.app.route;
+  const path = useSyncExternalStore(
+    (listener) => navigation.subscribe(listener),
+    () => navigation.path,
+  );
+  const [navigated, setNavigated] = useState(false);
+  useEffect(() => navigation.subscribe(() => setNavigated(true)), [navigation]);
+  const [catalogue, setCatalogue] = useState<CatalogueState>(INITIAL_CATALOGUE);
+
+  const route = parseShopPath(path, base);
+  const shopNavigation = useMemo<ShopNavigation>(
+    () => ({
+      route,
+      navigated,
+      pathOf: (target) => shopPath(target, base),
+      navigate: (target) => navigation.navigate(shopPath(target, base)),
+    }),
+    // The route is made anew on each render: the path it is parsed from stands for it.
+    [path, navigated, base, navigation],
+  );
+
+  return (
+    <ShopNavigationProvider value={shopNavigation}>
+      <div className="shop">
+        <ShopHeader title={context.app.title} route={route} />
+        <OfflineNotice context={context} />
+        <div className="shop-page" key={path}>
+          <ShopPage route={route} context={context} catalogue={catalogue} onCatalogueChange={setCatalogue} />
+        </div>
+      </div>
+    </ShopNavigationProvider>
+  );
+}
+
+const SECTIONS: { target: ShopTarget; label: string; current: (route: ShopRoute) => boolean }[] = [
+  { target: { page: 'catalogue' }, label: 'Catalogue', current: (route) => route.page === 'catalogue' || route.page === 'product' },
+  { target: { page: 'cart' }, label: 'Cart', current: (route) => route.page === 'cart' },
+  { target: { page: 'orders' }, label: 'Orders', current: (route) => route.page === 'orders' || route.page === 'order' },
+];
+
+/** The app's heading and its sections; the cart's link shows how many units it holds. */
+function ShopHeader({ title, route }: { title: string; route: ShopRoute }) {
+  const { data } = useQuery(SHOP_CART);
+  const count = data?.cart?.itemCount;
+  return (
+    <header className="shop-header">
+      <h1>{title}</h1>
+      <nav aria-label={`${title} sections`}>
+        <ul>
+          {SECTIONS.map(({ target, label, current }) => (
+            <li key={label}>
+              <ShopLink to={target} aria-current={current(route) ? 'page' : undefined}>
+                {label}
+                {target.page === 'cart' && count !== undefined && (
+                  <span className="shop-badge">
+                    {count}
+                    <span className="shop-visually-hidden">{count === 1 ? ' item' : ' items'}</span>
+                  </span>
+                )}
+              </ShopLink>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}
+
+/** Says when the shell is offline: nothing the shop sends gets through until it is back. */
+function OfflineNotice({ context }: { context: MiniAppContext<ApolloClient> }) {
+  const { connectivity } = context;
+  const status = useSyncExternalStore(
+    (listener) => connectivity.subscribe(listener),
+    () => connectivity.status,
+  );
+  if (status === 'online') return null;
+  return (
+    <p className="shop-offline" role="status">
+      {status === 'offline' ? 'You are offline: the shop shows what it last loaded, and nothing can be ordered until the connection is back.' : 'Reconnecting…'}
+    </p>
+  );
+}
+
+function ShopPage({
+  route,
+  context,
+  catalogue,
+  onCatalogueChange,
+}: {
+  route: ShopRoute;
+  context: MiniAppContext<ApolloClient>;
+  catalogue: CatalogueState;
+  onCatalogueChange: (state: CatalogueState) => void;
+}) {
+  switch (route.page) {
+    case 'catalogue':
+      return <Catalogue state={catalogue} onChange={onCatalogueChange} />;
+    case 'product':
+      return <ProductPage productId={route.productId} context={context} />;
+    case 'cart':
+      return <CartPage />;
+    case 'orders':
+      return <OrdersPage />;
+    case 'order':
+      return <OrderPage orderId={route.orderId} />;
+    case 'not-found':
+      return (
+        <section className="shop-not-found">
+          <PageHeading>Page not found</PageHeading>
+          <p>
+            The shop has no such page. <ShopLink to={{ page: 'catalogue' }}>Go to the catalogue</ShopLink>
+          </p>
+        </section>
+      );
+  }
+}
