@@ -1,0 +1,111 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+
+interface Thread {
+  id: string;
+  messages: { edges: { node: { id: string; seq: number; body: string; sender: { id: string } | null } }[] };
+}
+
+describe('the chat mini-app in the shell', () => {
+  let web: Web;
+  const tokens: Record<string, string> = {};
+  let aliceAndBob: string;
+
+  /** The gateway as `user` (the server's state, not what a page shows). */
+  async function asUser<T>(user: keyof typeof DEMO_USERS, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await postGraphQL<T>(web.gatewayUrl, { query, variables }, { authorization: `Bearer ${tokens[user]}` });
+    expect(response.errors).toBeUndefined();
+    return response.data!;
+  }
+
+  async function threadOf(conversationId: string, user: keyof typeof DEMO_USERS = 'alice', first = 100): Promise<Thread> {
+    const data = await asUser<{ conversation: Thread }>(user, 'query($id: ID!, $first: Int) { conversation(id: $id) { id messages(first: $first) { edges { node { id seq body sender { id } } } } } }', { id: conversationId, first });
+    return data.conversation;
+  }
+
+  async function openConversation(page: Page, name: string) {
+    await page.goto(web.appUrl('chat'));
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
+    await page.getByRole('heading', { level: 2, name }).waitFor();
+  }
+
+  beforeAll(async () => {
+    web = await startWeb({ remotes: ['chat'] });
+    for (const user of ['alice', 'bob', 'carol'] as const) {
+      const login = await postGraphQL<{ logIn: { accessToken: string } }>(web.gatewayUrl, {
+        query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
+        variables: { e: DEMO_USERS[user].email, p: DEMO_USERS[user].password },
+      });
+      tokens[user] = login.data!.logIn.accessToken;
+    }
+    const { conversations } = await asUser<{ conversations: { edges: { node: { id: string; title: string | null; members: { id: string }[] } }[] } }>(
+      'alice',
+      '{ conversations(first: 50) { edges { node { id title members { id } } } } }',
+    );
+    aliceAndBob = conversations.edges.find(({ node }) => node.title === null && node.members.length === 2)!.node.id;
+  });
+  afterAll(() => web?.stop());
+
+  it('shows a sent message at once, then live to the other member in another browser, who sees the sender typing first', async () => {
+    const alice = await web.newPage();
+    const bob = await web.newPage();
+    await web.signIn(alice, DEMO_USERS.alice);
+    await web.signIn(bob, DEMO_USERS.bob);
+    await openConversation(alice, DEMO_USERS.bob.displayName);
+    await openConversation(bob, DEMO_USERS.alice.displayName);
+    const before = await threadOf(aliceAndBob);
+
+    const body = `Lunch at noon? ${Date.now()}`;
+    const input = alice.getByRole('textbox', { name: 'Message' });
+    await input.fill(body.slice(0, 5));
+    await bob.getByText(`${DEMO_USERS.alice.displayName} is typing…`).waitFor();
+    await input.fill(body);
+    await input.press('Enter');
+    await expect(input.inputValue()).resolves.toBe('');
+
+    const inBob = bob.getByRole('list', { name: /^Messages with/ }).getByText(body);
+    await inBob.waitFor();
+    const inAlice = alice.getByRole('list', { name: /^Messages with/ }).locator('li.chat-message', { hasText: body });
+    await expect(inAlice.count()).resolves.toBe(1);
+    await inAlice.locator('time').waitFor(); // confirmed by the server: no longer "Sending…"
+
+    // The server holds it once, as the next message, from Alice.
+    const after = await threadOf(aliceAndBob, 'bob');
+    const sent = after.messages.edges.filter(({ node }) => node.body === body);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]!.node.seq).toBe(before.messages.edges.at(-1)!.node.seq + 1);
+    expect(sent[0]!.node.sender?.id).toBe((await asUser<{ me: { id: string } }>('alice', '{ me { id } }')).me.id);
+    await expect(bob.getByRole('list', { name: /^Messages with/ }).getByText(body).count()).resolves.toBe(1);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('loads older messages when the top of the thread is scrolled into view', async () => {
+    const weekend = (await asUser<{ conversations: { edges: { node: { id: string; title: string | null } }[] } }>('carol', '{ conversations(first: 50) { edges { node { id title } } } }')).conversations.edges.find(
+      ({ node }) => node.title === 'Weekend trip',
+    )!.node.id;
+    for (let index = 1; index <= 40; index++) {
+      await asUser('carol', 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }', { input: { conversationId: weekend, body: `History ${index}` } });
+    }
+    const total = (await threadOf(weekend, 'carol')).messages.edges.length;
+    expect(total).toBeGreaterThan(40);
+
+    const carol = await web.newPage();
+    await web.signIn(carol, DEMO_USERS.carol);
+    await openConversation(carol, 'Weekend trip');
+    const thread = carol.getByRole('list', { name: /^Messages with/ });
+    const messages = thread.locator('li.chat-message');
+    await thread.getByText('History 40', { exact: true }).waitFor();
+    await expect(messages.count()).resolves.toBe(30);
+    await expect(thread.getByText('History 1', { exact: true }).count()).resolves.toBe(0);
+
+    await carol.getByRole('button', { name: 'Load earlier messages' }).scrollIntoViewIfNeeded();
+    await eventually(async () => expect(await messages.count()).toBe(total));
+    await thread.getByText('History 1', { exact: true }).waitFor();
+    const seqs = await messages.evaluateAll((items) => items.map((item) => Number(item.getAttribute('data-seq'))));
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(total);
+    await carol.context().close();
+  });
+});
