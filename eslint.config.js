@@ -43,11 +43,23 @@ export default tseslint.config(
   },
   {
     files: ['remotes/*/src/**/*.{ts,tsx}'],
-    ignores: ['remotes/sdk/**'],
+    ignores: ['remotes/sdk/**', 'remotes/kit/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['@mega/*', '!@mega/mini-app-sdk', '!@mega/mini-app-sdk/*', '../../*'], message: 'A mini-app imports only the SDK and its own code (STYLE.md habit 7).' }] },
+      ],
+    },
+  },
+  {
+    // The mini-app kit is build and development tooling, not a mini-app: its dev host runs a
+    // mini-app with the shell's own session, client and sign-in.
+    files: ['remotes/kit/**/*.{js,ts,tsx}'],
+    languageOptions: { globals: { process: 'readonly', URL: 'readonly', console: 'readonly' } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['@mega/*', '!@mega/mini-app-sdk', '!@mega/mini-app-sdk/*', '!@mega/shell-web', '!@mega/shell-web/*'], message: 'The mini-app kit uses only the SDK and the shell.' }] },
       ],
     },
   },

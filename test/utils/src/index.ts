@@ -26,3 +26,8 @@ export { DEMO_USERS } from '@mega/subgraph-kit/demo';
 export { signIdentity } from '@mega/subgraph-kit/identity';
 export { eventually } from './eventually.js';
 export { subscribeThroughGateway, type GatewaySubscription } from './gateway-subscription.js';
+export { CHROMIUM_LAUNCH_OPTIONS, launchChromium } from './chromium.js';
+export { serveStatic, type StaticServer, type StaticServerOptions } from './static-server.js';
+export { buildWebApp, buildWebApps, hashWebApp, listMiniApps, SHELL_DIR, WEB_BUILD_CACHE_DIR, type BuildWebAppsOptions, type WebBuild } from './web-build.js';
+export { createRegistry, type ServedMiniApp } from './web-registry.js';
+export { startWeb, type Web, type WebOptions, type WebRemote } from './web.js';

@@ -1,0 +1,241 @@
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { Registry } from '@mega/mini-app-sdk';
+import type { MiniAppPackage } from '@mega/mini-app-kit/mini-app-package';
+import { readMiniAppPackage } from '@mega/mini-app-kit/mini-app-package';
+import { DEMO_USERS } from '@mega/subgraph-kit/demo';
+import { launchChromium } from './chromium.js';
+import { startFederation, type Federation, type FederationOptions } from './federation.js';
+import { freePort } from './ports.js';
+import { serveStatic, type StaticServer } from './static-server.js';
+import { buildWebApps, listMiniApps, SHELL_DIR } from './web-build.js';
+import { createRegistry } from './web-registry.js';
+
+export interface WebOptions {
+  /**
+   * Options of the in-process federation the harness starts for the shell (`startFederation`), its
+   * gateway allowing the shell's origin (CORS). Ignored with `gatewayUrl`.
+   * @default { seed: true }
+   */
+  federation?: FederationOptions;
+  /**
+   * A gateway that is already running, used instead of starting a federation. It must allow the
+   * shell's origin: pick `shellPort` first and give the gateway `http://127.0.0.1:<shellPort>`.
+   * @default a federation is started
+   */
+  gatewayUrl?: string;
+  /** @default a free port */
+  shellPort?: number;
+  /** The workspace's mini-apps (remotes/*) to build, serve and register, by id. @default all of them */
+  remotes?: readonly string[];
+  /** More mini-app folders to build, serve and register (e.g. one made by create-remote elsewhere). @default none */
+  remoteDirs?: readonly string[];
+  /** Mini-apps that are registered but not served at first (their slot fails until `startRemote`). @default none */
+  stopped?: readonly string[];
+  /** Rewrites the registry document the shell gets, e.g. to add an entry the shell must refuse. @default as generated */
+  registry?: (registry: Registry) => unknown;
+}
+
+/** A mini-app as the harness serves it. */
+export interface WebRemote {
+  id: string;
+  /** Its package folder. */
+  dir: string;
+  /** Its (cached, immutable) build. */
+  outDir: string;
+  /** Where it is served, or would be while stopped. */
+  port: number;
+  /** The registry's `manifestUrl` for it. */
+  manifestUrl: string;
+  /** Whether its server is up. */
+  readonly running: boolean;
+}
+
+/** The shell and the mini-apps built and served, a gateway behind them, and Chromium to drive them. */
+export interface Web {
+  /** The shell's origin, `http://127.0.0.1:<port>` (no trailing slash). */
+  shellUrl: string;
+  /** The GraphQL endpoint the shell's `config.json` names. */
+  gatewayUrl: string;
+  /** The federation the harness started; undefined with `WebOptions.gatewayUrl`. */
+  federation: Federation | undefined;
+  /** Every served mini-app by id. */
+  remotes: ReadonlyMap<string, WebRemote>;
+  /** The registry document the shell gets now (`/registry.json`). */
+  registry(): unknown;
+  /** The shell's URL of a mini-app's route, e.g. `http://127.0.0.1:41234/chat`. */
+  appUrl(id: string): string;
+  /** Stops serving a mini-app (it stays in the registry): as if its server went down. */
+  stopRemote(id: string): Promise<void>;
+  /**
+   * Serves a mini-app's build again. With `port`, on that port instead, and the registry follows:
+   * moving a mini-app is a registry change, its build stays the same.
+   */
+  startRemote(id: string, options?: { port?: number }): Promise<void>;
+  /** The harness's Chromium, launched on first use and closed by `stop()`. */
+  browser(): Promise<Browser>;
+  /** A page in a fresh browser context (its own storage: another user), with a 20 s default timeout. */
+  newPage(): Promise<Page>;
+  /** Signs `page` in through the shell's sign-in form and waits for the signed-in shell. @default user DEMO_USERS.alice */
+  signIn(page: Page, user?: { email: string; password: string }): Promise<void>;
+  /** Closes the browser, the servers and the federation. Idempotent. */
+  stop(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+interface RemoteState {
+  pkg: MiniAppPackage;
+  outDir: string;
+  port: number;
+  server: StaticServer | undefined;
+}
+
+/**
+ * Builds the shell and the mini-apps (cached by a hash of their sources and the lockfile, see
+ * web-build.ts), serves each on its own port with a static server, writes the shell's
+ * `config.json` and a registry of the served mini-apps made from their package.json `miniApp`
+ * fields, and starts a seeded in-process federation whose gateway allows the shell's origin.
+ *
+ * @example
+ * ```ts
+ * await using web = await startWeb();
+ * const page = await web.newPage();
+ * await web.signIn(page, DEMO_USERS.bob);
+ * await page.goto(web.appUrl('chat'));
+ * await page.getByRole('heading', { name: 'Chat' }).waitFor();
+ * ```
+ */
+export async function startWeb(options: WebOptions = {}): Promise<Web> {
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    })();
+    return stopped;
+  };
+  try {
+    const shellPort = options.shellPort ?? (await freePort());
+    const shellUrl = `http://127.0.0.1:${shellPort}`;
+    const all = listMiniApps();
+    const wanted = options.remotes ?? all.map((pkg) => pkg.miniApp.id);
+    const packages = [
+      ...wanted.map((id) => {
+        const pkg = all.find((candidate) => candidate.miniApp.id === id);
+        if (!pkg) throw new Error(`No mini-app "${id}" under remotes/ (there are: ${all.map((p) => p.miniApp.id).join(', ')})`);
+        return pkg;
+      }),
+      ...(options.remoteDirs ?? []).map((dir) => readMiniAppPackage(path.resolve(dir))),
+    ];
+
+    const federationStarted = options.gatewayUrl
+      ? Promise.resolve(undefined)
+      : startFederation({ seed: true, ...options.federation, gateway: { ...options.federation?.gateway, cors: { ...options.federation?.gateway?.cors, origins: [shellUrl, ...(options.federation?.gateway?.cors?.origins ?? [])] } } });
+    const [federation, builds] = await Promise.all([
+      federationStarted.then((started) => {
+        if (started) cleanups.push(() => started.stop());
+        return started;
+      }),
+      buildWebApps([SHELL_DIR, ...packages.map((pkg) => pkg.dir)]),
+    ]);
+    const gatewayUrl = options.gatewayUrl ?? federation!.gatewayUrl;
+
+    const remotes = new Map<string, RemoteState>();
+    for (const [index, pkg] of packages.entries()) {
+      remotes.set(pkg.miniApp.id, { pkg, outDir: builds[index + 1]!.outDir, port: await freePort(), server: undefined });
+    }
+    const manifestUrl = (remote: RemoteState) => `http://127.0.0.1:${remote.port}/mf-manifest.json`;
+    const registry = () => {
+      const generated = createRegistry([...remotes.values()].map((remote) => ({ miniApp: remote.pkg.miniApp, manifestUrl: manifestUrl(remote) })));
+      return options.registry ? options.registry(generated) : generated;
+    };
+    const remote = (id: string) => {
+      const found = remotes.get(id);
+      if (!found) throw new Error(`The harness serves no mini-app "${id}" (it serves: ${[...remotes.keys()].join(', ')})`);
+      return found;
+    };
+    const stopRemote = async (id: string) => {
+      const state = remote(id);
+      await state.server?.close();
+      state.server = undefined;
+    };
+    const startRemote = async (id: string, { port }: { port?: number } = {}) => {
+      const state = remote(id);
+      if (state.server && (port === undefined || port === state.port)) return;
+      await stopRemote(id);
+      if (port !== undefined) state.port = port;
+      state.server = await serveStatic({ root: state.outDir, port: state.port, cors: true });
+    };
+    cleanups.push(async () => {
+      await Promise.all([...remotes.keys()].map(stopRemote));
+    });
+    const stoppedAtStart = new Set(options.stopped ?? []);
+    for (const id of remotes.keys()) if (!stoppedAtStart.has(id)) await startRemote(id);
+
+    const config = JSON.stringify({ gatewayUrl, registryUrl: '/registry.json' });
+    const shell = await serveStatic({
+      root: builds[0]!.outDir,
+      port: shellPort,
+      spaFallback: true,
+      documents: { '/config.json': () => config, '/registry.json': () => JSON.stringify(registry()) },
+    });
+    cleanups.push(() => shell.close());
+
+    let browser: Promise<Browser> | undefined;
+    const getBrowser = () => {
+      if (!browser) {
+        browser = launchChromium();
+        cleanups.push(async () => (await browser)?.close());
+      }
+      return browser;
+    };
+
+    return {
+      shellUrl,
+      gatewayUrl,
+      federation,
+      remotes: new Map(
+        [...remotes.entries()].map(([id, state]) => [
+          id,
+          {
+            id,
+            dir: state.pkg.dir,
+            outDir: state.outDir,
+            get port() {
+              return state.port;
+            },
+            get manifestUrl() {
+              return manifestUrl(state);
+            },
+            get running() {
+              return state.server !== undefined;
+            },
+          },
+        ]),
+      ),
+      registry,
+      appUrl: (id) => `${shellUrl}${remote(id).pkg.miniApp.route}`,
+      stopRemote,
+      startRemote,
+      browser: getBrowser,
+      newPage: async () => {
+        const context = await (await getBrowser()).newContext();
+        const page = await context.newPage();
+        page.setDefaultTimeout(20_000);
+        return page;
+      },
+      signIn: async (page, user = DEMO_USERS.alice) => {
+        await page.goto(`${shellUrl}/`);
+        await page.getByLabel('Email').fill(user.email);
+        await page.getByLabel('Password').fill(user.password);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      },
+      stop,
+      [Symbol.asyncDispose]: stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
