@@ -11,6 +11,12 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A body or a declared size is over a limit (HTTP 413 at an HTTP edge); `extensions.maxBytes` says the limit where known. */
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  /** The user's storage quota would be exceeded; `extensions.quotaBytes` and `extensions.usedBytes` say by how much. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /** Content that is not of an accepted type, or not of the type it was declared as (HTTP 415 at an HTTP edge). */
+  UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   BAD_REQUEST: 'BAD_REQUEST',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
@@ -35,3 +41,9 @@ export const notFound = (what: string) => error(ErrorCode.NOT_FOUND, `${what} no
 /** The write lost a race or clashes with existing state (a taken handle, a stale version). */
 export const conflict = (message: string, extensions: Record<string, unknown> = {}) =>
   error(ErrorCode.CONFLICT, message, extensions);
+/** A size is over a limit of `maxBytes`; `argument` names the argument that declared it. */
+export const payloadTooLarge = (message: string, maxBytes: number, argument?: string) =>
+  error(ErrorCode.PAYLOAD_TOO_LARGE, message, { maxBytes, ...(argument ? { argument } : {}) });
+/** The user already stores `usedBytes` of their `quotaBytes`, and the new content does not fit. */
+export const quotaExceeded = (message: string, quota: { quotaBytes: number; usedBytes: number }) =>
+  error(ErrorCode.QUOTA_EXCEEDED, message, quota);

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 export { DEFAULT_PORTS, parseEnvironment, readSubgraphConfig, type SubgraphConfig, type SubgraphName } from './config.js';
 export { requireViewer, type BaseContext } from './context.js';
+export { DEFAULT_DEVELOPMENT_CORS_ORIGINS, parseCorsOrigins, type ParsedCorsOrigins } from './cors.js';
 export { openDatabase, PGLITE_SETTINGS, QueryCounter, type Database, type DatabaseHandle, type DatabaseOptions } from './database.js';
 export { DEMO_CONVERSATIONS, DEMO_PRODUCTS, DEMO_USERS, demoId, type DemoUser } from './demo.js';
-export { badUserInput, conflict, ErrorCode, forbidden, notFound, unauthenticated } from './errors.js';
+export { badUserInput, conflict, ErrorCode, forbidden, notFound, payloadTooLarge, quotaExceeded, unauthenticated } from './errors.js';
 export { clientMutationsTable, MAX_CLIENT_MUTATION_ID_LENGTH, runOnce, type ClientMutationsTable } from './idempotency.js';
 export { createEventBus, DEFAULT_MAX_PENDING_EVENTS, endingWith, type EventBus, type EventBusOptions, type EventMap, type EventStream } from './events.js';
 export {

@@ -82,12 +82,12 @@ function sendError(res: ServerResponse, status: number, code: string, message: s
 
 async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes.`);
+  if (declared > limit) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes.`);
+    if (size > limit) throw new HttpError(413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${limit} bytes.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
