@@ -6,6 +6,9 @@ import type { FileStorage } from './files/file-storage.js';
 import type { AlbumAssetRow, AlbumItemKey, AlbumRow, AlbumStore } from './store/album.store.js';
 import type { AssetKey, MediaAssetRow, MediaAssetStore } from './store/media-asset.store.js';
 import type { MediaTables } from './store/tables.js';
+import type { PartialUploads } from './upload/partial-uploads.js';
+import type { UploadLimits } from './upload/upload-limits.js';
+import type { UploadLinks } from './upload/upload-links.js';
 
 /** Long-lived parts shared by all requests. */
 export interface MediaServices {
@@ -14,6 +17,12 @@ export interface MediaServices {
   albums: AlbumStore;
   files: FileStorage;
   links: FileLinks;
+  /** Uploads in progress (tus). */
+  uploads: PartialUploads;
+  uploadLinks: UploadLinks;
+  uploadLimits: UploadLimits;
+  /** Browser origins whose pages may use the upload and file routes (CORS). */
+  corsOrigins: ReadonlySet<string>;
   logger: Logger;
   /** Asset events, shared by every media instance when Redis is configured. */
   events: MediaEventBus;

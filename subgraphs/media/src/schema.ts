@@ -5,6 +5,7 @@ import { resolveMediaAssetReference } from './media-asset/media-asset.reference.
 import { MediaAssetResolver } from './media-asset/media-asset.resolver.js';
 import { MediaAssetSubscriptionResolver } from './media-asset/media-asset.subscription.js';
 import { MediaAsset } from './media-asset/media-asset.type.js';
+import { UploadResolver } from './upload/upload.resolver.js';
 import { resolveUserReference } from './user/user.reference.js';
 import { UserMediaResolver } from './user/user.resolver.js';
 import { User } from './user/user.type.js';
@@ -15,7 +16,7 @@ import { User } from './user/user.type.js';
  */
 export function buildSchema(events?: PubSub) {
   return buildFederatedSchema(
-    { resolvers: [MediaAssetResolver, MediaAssetSubscriptionResolver, UserMediaResolver, AlbumResolver], pubSub: events, orphanedTypes: [MediaAsset, User] },
+    { resolvers: [MediaAssetResolver, MediaAssetSubscriptionResolver, UploadResolver, UserMediaResolver, AlbumResolver], pubSub: events, orphanedTypes: [MediaAsset, User] },
     {
       MediaAsset: { __resolveReference: resolveMediaAssetReference },
       User: { __resolveReference: resolveUserReference },

@@ -1,5 +1,6 @@
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from '@mega/subgraph-kit';
+import { DEFAULT_DEVELOPMENT_CORS_ORIGINS, launchSubgraph, type RouteHandler, type SubgraphDefinition, type SubgraphStartOptions } from '@mega/subgraph-kit';
 import { createContext, type MediaContext, type MediaServices } from './context.js';
 import { createMediaEvents } from './events.js';
 import { FileLinks } from './files/file-links.js';
@@ -11,20 +12,58 @@ import { seedMedia } from './seed.js';
 import { AlbumStore } from './store/album.store.js';
 import { MediaAssetStore } from './store/media-asset.store.js';
 import { tables, type MediaTables } from './store/tables.js';
+import { PartialUploads } from './upload/partial-uploads.js';
+import { DEFAULT_UPLOAD_LIMITS, type UploadLimits } from './upload/upload-limits.js';
+import { UploadLinks } from './upload/upload-links.js';
+import { uploadRoute } from './upload/upload.route.js';
+import { startUploadSweeper, sweepUploads, UPLOAD_SWEEP_INTERVAL_MS } from './upload/upload-sweeper.js';
+
+/** The folder under `filesDir` that holds uploads in progress; no storage key can start with a dot. */
+export const PARTIAL_UPLOADS_FOLDER = '.uploads';
 
 /** What the media subgraph needs besides the common start options. */
 export interface MediaStartOptions extends SubgraphStartOptions {
-  /** Directory the files are kept in. @default none: files are kept in memory (tests) */
+  /**
+   * Directory the files are kept in; uploads in progress go to its `.uploads` folder.
+   * @default none: files are kept in memory, uploads in progress in a temporary folder (tests)
+   */
   filesDir?: string | undefined;
   /**
-   * Where clients reach this subgraph's `/files/...`, used in `url` and `thumbnailUrl`.
+   * Where clients reach this subgraph's `/files/...` and `/uploads/...`, used in `url`,
+   * `thumbnailUrl` and `uploadUrl`.
    * @default `http://<host>:<port>` of the started server
    */
   publicBaseUrl?: string | undefined;
+  /** Limits of `createUpload` and the upload endpoint; omitted ones keep their default. @default DEFAULT_UPLOAD_LIMITS */
+  uploadLimits?: Partial<UploadLimits> | undefined;
+  /**
+   * Browser origins (`scheme://host[:port]`) whose pages may upload and read files (CORS).
+   * @default DEFAULT_DEVELOPMENT_CORS_ORIGINS with `development`, else none
+   */
+  corsOrigins?: readonly string[] | undefined;
 }
 
-/** The media subgraph over a file storage and the maker of file links. */
-export function mediaSubgraph(files: FileStorage, links: FileLinks): SubgraphDefinition<MediaTables, MediaServices, MediaContext> {
+/** The parts of the media subgraph that a deployment chooses. */
+export interface MediaParts {
+  files: FileStorage;
+  links: FileLinks;
+  uploadLinks: UploadLinks;
+  uploadLimits: UploadLimits;
+  corsOrigins: readonly string[];
+  /** Where uploads in progress are kept; undefined: a temporary folder removed at stop. */
+  partialUploadsDir: string | undefined;
+}
+
+/** The first route that takes the request answers it. */
+function firstOf(...routes: RouteHandler[]): RouteHandler {
+  return async (req, res, url) => {
+    for (const route of routes) if (await route(req, res, url)) return true;
+    return false;
+  };
+}
+
+/** The media subgraph over its parts. */
+export function mediaSubgraph(parts: MediaParts): SubgraphDefinition<MediaTables, MediaServices, MediaContext> {
   return {
     service: 'media',
     tables,
@@ -33,20 +72,52 @@ export function mediaSubgraph(files: FileStorage, links: FileLinks): SubgraphDef
     services: async (db, logger, options) => {
       const events = await createMediaEvents(options.redisUrl);
       const assets = new MediaAssetStore(db, { onReady: (row) => events.publish('mediaAssetReady', row.id, { id: row.id, ownerId: row.ownerId }) });
-      return { db, assets, albums: new AlbumStore(db), files, links, logger, events };
+      const uploads = await PartialUploads.open(parts.partialUploadsDir);
+      return {
+        db,
+        assets,
+        albums: new AlbumStore(db),
+        files: parts.files,
+        links: parts.links,
+        uploads,
+        uploadLinks: parts.uploadLinks,
+        uploadLimits: parts.uploadLimits,
+        corsOrigins: new Set(parts.corsOrigins),
+        logger,
+        events,
+      };
     },
-    dispose: (services) => services.events.close(),
+    dispose: async (services) => {
+      await services.events.close();
+      await services.uploads.close();
+    },
     context: createContext,
     seed: seedMedia,
-    routes: fileRoute,
+    routes: (services) => firstOf(fileRoute(services), uploadRoute(services)),
+    background: (services, logger) => startUploadSweeper(() => sweepUploads(services), { intervalMs: UPLOAD_SWEEP_INTERVAL_MS, logger }),
   };
 }
 
 /** Starts the media subgraph; the handle's `stop()` drains and closes everything. */
 export async function startMedia(options: MediaStartOptions) {
+  const uploadLimits = { ...DEFAULT_UPLOAD_LIMITS, ...options.uploadLimits };
   const links = new FileLinks(options.gatewaySecret, options.publicBaseUrl);
-  const files = options.filesDir ? new LocalDiskFileStorage(options.filesDir) : new MemoryFileStorage();
-  const running = await launchSubgraph(mediaSubgraph(files, links), options);
-  if (!options.publicBaseUrl) links.setBaseUrl(new URL(running.url).origin);
+  const uploadLinks = new UploadLinks(options.gatewaySecret, uploadLimits.tokenTtlSeconds, options.publicBaseUrl);
+  const running = await launchSubgraph(
+    mediaSubgraph({
+      files: options.filesDir ? new LocalDiskFileStorage(options.filesDir) : new MemoryFileStorage(),
+      links,
+      uploadLinks,
+      uploadLimits,
+      corsOrigins: options.corsOrigins ?? (options.development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : []),
+      partialUploadsDir: options.filesDir ? path.join(options.filesDir, PARTIAL_UPLOADS_FOLDER) : undefined,
+    }),
+    options,
+  );
+  if (!options.publicBaseUrl) {
+    const origin = new URL(running.url).origin;
+    links.setBaseUrl(origin);
+    uploadLinks.setBaseUrl(origin);
+  }
   return running;
 }

@@ -20,4 +20,38 @@ describe('media configuration', () => {
   it('fails naming MEDIA_PUBLIC_URL when it is not an http(s) URL', () => {
     expect(() => readMediaConfig({ ...BASE, MEDIA_PUBLIC_URL: 'ftp://media.example.com' })).toThrow(/MEDIA_PUBLIC_URL/);
   });
+
+  it('uses the upload defaults and the development CORS origins outside production', () => {
+    const config = readMediaConfig(BASE);
+    expect(config.uploadLimits).toEqual({ maxBytes: 50 * 1024 * 1024, quotaBytes: 1024 * 1024 * 1024, tokenTtlSeconds: 86_400 });
+    expect(config.corsOrigins).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
+    expect(readMediaConfig({ ...BASE, NODE_ENV: 'production' }).corsOrigins).toEqual([]);
+  });
+
+  it('reads MAX_UPLOAD_BYTES, UPLOAD_QUOTA_BYTES, UPLOAD_TOKEN_TTL_SECONDS and CORS_ORIGINS', () => {
+    const config = readMediaConfig({
+      ...BASE,
+      MAX_UPLOAD_BYTES: '1000',
+      UPLOAD_QUOTA_BYTES: '5000000000',
+      UPLOAD_TOKEN_TTL_SECONDS: '600',
+      CORS_ORIGINS: 'https://app.example.com, https://shop.example.com/',
+    });
+    expect(config.uploadLimits).toEqual({ maxBytes: 1000, quotaBytes: 5_000_000_000, tokenTtlSeconds: 600 });
+    expect(config.corsOrigins).toEqual(['https://app.example.com', 'https://shop.example.com']);
+    expect(readMediaConfig({ ...BASE, CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
+  });
+
+  it('fails naming each malformed upload or CORS setting', () => {
+    for (const [name, value] of [
+      ['MAX_UPLOAD_BYTES', '0'],
+      ['MAX_UPLOAD_BYTES', '3000000000'],
+      ['MAX_UPLOAD_BYTES', 'lots'],
+      ['UPLOAD_QUOTA_BYTES', '-1'],
+      ['UPLOAD_TOKEN_TTL_SECONDS', '10'],
+      ['CORS_ORIGINS', 'https://app.example.com/path'],
+      ['CORS_ORIGINS', '*'],
+    ] as const) {
+      expect(() => readMediaConfig({ ...BASE, [name]: value }), `${name}=${value}`).toThrow(new RegExp(name));
+    }
+  });
 });

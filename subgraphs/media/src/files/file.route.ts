@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { ErrorCode, type RouteHandler } from '@mega/subgraph-kit';
 import type { MediaServices } from '../context.js';
+import { corsHeaders } from '../http/cors.js';
+import { SAFETY_HEADERS, sendJsonError } from '../http/responses.js';
 import { PNG_MIME_TYPE } from '../images/png.js';
 import type { FileVariant } from './file-links.js';
 
@@ -10,20 +11,6 @@ import type { FileVariant } from './file-links.js';
 export const PUBLIC_FILE_MAX_AGE_SECONDS = 300;
 
 const FILE_PATH = /^\/files\/([^/]+)(\/thumbnail)?$/;
-
-/** Headers on every file response: the bytes are never run as a page or script, whatever they hold. */
-const SAFETY_HEADERS = { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" };
-
-function sendError(res: ServerResponse, status: number, code: string, message: string, extensions: Record<string, string> = {}): void {
-  const body = JSON.stringify({ errors: [{ message, extensions: { code, ...extensions } }] });
-  res.writeHead(status, {
-    ...SAFETY_HEADERS,
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(body),
-    'cache-control': 'no-store',
-  });
-  res.end(body);
-}
 
 /** Files are immutable per storage key, so a digest of the key is a strong validator. */
 function entityTag(storageKey: string): string {
@@ -43,18 +30,22 @@ function matchesEntityTag(header: string | undefined, etag: string): boolean {
  * go to anyone; PRIVATE ones only with a valid signed link (see FileLinks). Errors are JSON:
  * 404 NOT_FOUND for an unknown asset or file, 403 FORBIDDEN with `extensions.reason`
  * (`SIGNATURE_REQUIRED`, `SIGNATURE_INVALID`, `SIGNATURE_EXPIRED`) for a refused link.
+ * Pages of the allowed origins (`corsOrigins`) may read the responses with `fetch` too.
  */
 export function fileRoute(services: MediaServices): RouteHandler {
   return async (req, res, url) => {
     if (!url.pathname.startsWith('/files/')) return false;
+    const cors = corsHeaders(services.corsOrigins, req);
+    const sendError = (status: number, code: string, message: string, extensions: Record<string, string> = {}) =>
+      sendJsonError(res, status, { code, message, extensions }, cors);
     const match = FILE_PATH.exec(url.pathname);
     if (!match) {
-      sendError(res, 404, ErrorCode.NOT_FOUND, 'No such file.');
+      sendError(404, ErrorCode.NOT_FOUND, 'No such file.');
       return true;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      sendError(res, 405, 'METHOD_NOT_ALLOWED', 'Files can only be read with GET or HEAD.');
+      sendError(405, 'METHOD_NOT_ALLOWED', 'Files can only be read with GET or HEAD.');
       return true;
     }
     const assetId = match[1]!;
@@ -62,7 +53,7 @@ export function fileRoute(services: MediaServices): RouteHandler {
     const [asset] = await services.assets.byIds([assetId]);
     const key = asset?.status === 'READY' ? (variant === 'original' ? asset.storageKey : asset.thumbnailKey) : null;
     if (!asset || !key) {
-      sendError(res, 404, ErrorCode.NOT_FOUND, 'No such file.');
+      sendError(404, ErrorCode.NOT_FOUND, 'No such file.');
       return true;
     }
 
@@ -70,7 +61,7 @@ export function fileRoute(services: MediaServices): RouteHandler {
     if (asset.visibility === 'PRIVATE') {
       const problem = services.links.verify(asset.id, variant, url.searchParams);
       if (problem) {
-        sendError(res, 403, ErrorCode.FORBIDDEN, 'This file needs a valid, unexpired signed link.', { reason: problem });
+        sendError(403, ErrorCode.FORBIDDEN, 'This file needs a valid, unexpired signed link.', { reason: problem });
         return true;
       }
       const secondsLeft = Number(url.searchParams.get('exp')) - Math.floor(Date.now() / 1000);
@@ -78,7 +69,7 @@ export function fileRoute(services: MediaServices): RouteHandler {
     }
 
     const etag = entityTag(key);
-    const headers = { ...SAFETY_HEADERS, etag, 'cache-control': cacheControl };
+    const headers = { ...SAFETY_HEADERS, ...cors, etag, 'cache-control': cacheControl };
     if (matchesEntityTag(req.headers['if-none-match'], etag)) {
       res.writeHead(304, headers);
       res.end();
@@ -87,7 +78,7 @@ export function fileRoute(services: MediaServices): RouteHandler {
     const file = await services.files.get(key);
     if (!file) {
       services.logger.warn({ assetId: asset.id, key }, 'media file missing from storage');
-      sendError(res, 404, ErrorCode.NOT_FOUND, 'No such file.');
+      sendError(404, ErrorCode.NOT_FOUND, 'No such file.');
       return true;
     }
     res.writeHead(200, {

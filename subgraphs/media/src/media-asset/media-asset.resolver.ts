@@ -42,7 +42,7 @@ export class MediaAssetResolver {
     return toMediaAsset(row);
   }
 
-  @Mutation(() => ID, { description: "Deletes one of the signed-in user's assets and its files. NOT_FOUND for anyone else's." })
+  @Mutation(() => ID, { description: "Deletes one of the signed-in user's assets and its files (a PENDING one: its upload too). NOT_FOUND for anyone else's." })
   async deleteMediaAsset(@Arg('id', () => ID) id: string, @Ctx() context: MediaContext): Promise<string> {
     const viewerId = requireViewer(context);
     const row = await context.assets.delete(id, viewerId);
@@ -50,9 +50,10 @@ export class MediaAssetResolver {
     context.assetById.clear(id);
     const keys = [row.storageKey, row.thumbnailKey].filter((key) => key !== null);
     // The row is gone, so nobody can reach the files any more; a failed delete leaves an orphan, not an error.
-    await Promise.all(
-      keys.map((key) => context.files.delete(key).catch((error: unknown) => context.logger.error({ err: error, key }, 'could not delete a media file'))),
-    );
+    await Promise.all([
+      ...keys.map((key) => context.files.delete(key).catch((error: unknown) => context.logger.error({ err: error, key }, 'could not delete a media file'))),
+      context.uploads.discard(row.id).catch((error: unknown) => context.logger.error({ err: error, assetId: row.id }, 'could not delete a partial upload')),
+    ]);
     return row.id;
   }
 

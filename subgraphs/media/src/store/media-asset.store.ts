@@ -1,6 +1,6 @@
-import { and, count, desc, eq, getTableColumns, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
-import { isUuid, type Database } from '@mega/subgraph-kit';
-import { mediaAssets, type MediaTables } from './tables.js';
+import { and, count, desc, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import { isUuid, quotaExceeded, runOnce, type Database } from '@mega/subgraph-kit';
+import { clientMutations, mediaAssets, type MediaTables } from './tables.js';
 
 export type MediaAssetRow = typeof mediaAssets.$inferSelect;
 export type NewMediaAsset = typeof mediaAssets.$inferInsert;
@@ -19,6 +19,23 @@ function afterAsset(after: AssetKey | undefined): SQL | undefined {
   if (!after) return undefined;
   const [createdAtMs, id] = after;
   return sql`(${mediaAssets.createdAt}, ${mediaAssets.id}) < (${new Date(createdAtMs).toISOString()}::timestamptz, ${id}::uuid)`;
+}
+
+/** A PENDING asset as `createUpload` makes it; its file is stored under `storageKey` once the upload finishes. */
+export interface NewPendingAsset {
+  id: string;
+  ownerId: string;
+  kind: MediaAssetRow['kind'];
+  title: string;
+  mimeType: string;
+  byteSize: number;
+  storageKey: string;
+}
+
+/** What an upload found out about its file, written when the asset becomes READY. */
+export interface FileFacts {
+  width: number | null;
+  height: number | null;
 }
 
 export interface MediaAssetStoreOptions {
@@ -94,15 +111,77 @@ export class MediaAssetStore {
   }
 
   /**
-   * The one place a PENDING asset becomes READY (its file is complete: uploads call it); announces
-   * it after the commit.
+   * Creates a PENDING asset for an upload, at most once per (owner, clientMutationId), when the
+   * owner's assets (READY and PENDING) leave room for its `byteSize` under `quotaBytes`. One
+   * owner's calls take turns on a transaction-scoped advisory lock, so concurrent uploads cannot
+   * overrun the quota together.
+   * @returns the asset's id; for a retry, the id of the first call's asset
+   * @throws QUOTA_EXCEEDED when the asset does not fit (nothing is stored, a retry checks again)
+   */
+  async createPending(asset: NewPendingAsset, options: { quotaBytes: number; clientMutationId?: string | null | undefined }): Promise<string> {
+    const result = await runOnce(
+      this.db,
+      clientMutations,
+      { userId: asset.ownerId, clientMutationId: options.clientMutationId, operation: 'createUpload' },
+      async (tx) => {
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`media.quota:${asset.ownerId}`}, 0))`);
+        const usedBytes = await this.bytesUsedBy(asset.ownerId, tx);
+        if (usedBytes + asset.byteSize > options.quotaBytes) {
+          throw quotaExceeded(`This upload of ${asset.byteSize} bytes does not fit: ${usedBytes} of your ${options.quotaBytes} bytes are in use.`, {
+            quotaBytes: options.quotaBytes,
+            usedBytes,
+          });
+        }
+        await tx.insert(mediaAssets).values({ ...asset, status: 'PENDING' });
+        return { assetId: asset.id };
+      },
+    );
+    return result.assetId;
+  }
+
+  /** Bytes of all of the owner's assets, READY and PENDING: what counts against the upload quota. */
+  async bytesUsedBy(ownerId: string, executor: Pick<Database<MediaTables>, 'select'> = this.db): Promise<number> {
+    const [used] = await executor
+      .select({ bytes: sql`coalesce(sum(${mediaAssets.byteSize}), 0)`.mapWith(Number) })
+      .from(mediaAssets)
+      .where(eq(mediaAssets.ownerId, ownerId));
+    return used?.bytes ?? 0;
+  }
+
+  /**
+   * Deletes an asset that is still PENDING (a refused or abandoned upload).
+   * @returns the deleted row, or undefined when there is no such PENDING asset
+   */
+  async deletePending(id: string): Promise<MediaAssetRow | undefined> {
+    if (!isUuid(id)) return undefined;
+    const [row] = await this.db
+      .delete(mediaAssets)
+      .where(and(eq(mediaAssets.id, id), eq(mediaAssets.status, 'PENDING')))
+      .returning();
+    return row;
+  }
+
+  /**
+   * Deletes the PENDING assets created before `createdBefore` (uploads whose URL has expired).
+   * @returns the deleted rows
+   */
+  async deletePendingCreatedBefore(createdBefore: Date): Promise<MediaAssetRow[]> {
+    return this.db
+      .delete(mediaAssets)
+      .where(and(eq(mediaAssets.status, 'PENDING'), lt(mediaAssets.createdAt, createdBefore)))
+      .returning();
+  }
+
+  /**
+   * The one place a PENDING asset becomes READY (its file is stored: uploads call it), with what
+   * was learnt from the file; announces it after the commit.
    * @returns the READY row, or undefined when there is no such PENDING asset
    */
-  async markReady(id: string): Promise<MediaAssetRow | undefined> {
+  async markReady(id: string, facts?: FileFacts): Promise<MediaAssetRow | undefined> {
     if (!isUuid(id)) return undefined;
     const [row] = await this.db
       .update(mediaAssets)
-      .set({ status: 'READY', version: sql`${mediaAssets.version} + 1` })
+      .set({ ...facts, status: 'READY', version: sql`${mediaAssets.version} + 1` })
       .where(and(eq(mediaAssets.id, id), eq(mediaAssets.status, 'PENDING')))
       .returning();
     if (row) this.options.onReady?.(row);
