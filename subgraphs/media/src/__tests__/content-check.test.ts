@@ -12,7 +12,7 @@ function segment(marker: number, body: Buffer): Buffer {
 
 /** The segments of a JPEG that name its size, with an EXIF orientation when given; no pixels. */
 function jpegHeader(width: number, height: number, options: { orientation?: number; withSize?: boolean } = {}): Buffer {
-  const parts = [Buffer.from([0xff, 0xd8])];
+  const parts: Buffer[] = [Buffer.from([0xff, 0xd8])];
   if (options.orientation) {
     const tiff = Buffer.alloc(26);
     tiff.write('II', 0, 'latin1');
