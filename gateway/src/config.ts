@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { parseCorsOrigins } from '@mega/subgraph-kit/cors';
 import type { ArmorOptions } from './plugins/armor.js';
 import type { SubscriptionsOptions } from './subscriptions/websocket-server.js';
-import { DEFAULT_DEVELOPMENT_CORS_ORIGINS } from './plugins/cors.js';
 import type { RateLimit, RateLimitsOptions } from './plugins/rate-limits.js';
 
 /** The supergraph the gateway serves when neither `--supergraph` nor SUPERGRAPH says otherwise. */
@@ -134,21 +134,6 @@ function filePair(cert: [string, string | undefined], key: [string, string | und
   return undefined;
 }
 
-/** Parses `https://a.example,http://localhost:5173`: each must be a bare origin, as browsers send it. */
-function corsOrigins(list: string | undefined, production: boolean, problems: string[]): string[] {
-  if (list === undefined) return production ? [] : [...DEFAULT_DEVELOPMENT_CORS_ORIGINS];
-  const origins: string[] = [];
-  for (const entry of list.split(',').map((part) => part.trim()).filter(Boolean)) {
-    const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
-    if (!/^https?:/.test(origin) || origin !== entry.replace(/\/$/, '')) {
-      problems.push(`  CORS_ORIGINS: "${entry}" is not an origin like https://app.example.com or http://localhost:5173`);
-      continue;
-    }
-    origins.push(origin);
-  }
-  return origins;
-}
-
 /** A RATE_LIMIT_* value as a rate limit: undefined stays (the default), 0 turns it off. */
 function perMinute(points: number | undefined): RateLimit | false | undefined {
   if (points === undefined) return undefined;
@@ -210,7 +195,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
   const tls = filePair(['TLS_CERT_FILE', env.TLS_CERT_FILE], ['TLS_KEY_FILE', env.TLS_KEY_FILE], problems);
   const upstreamClient = filePair(['UPSTREAM_TLS_CERT_FILE', env.UPSTREAM_TLS_CERT_FILE], ['UPSTREAM_TLS_KEY_FILE', env.UPSTREAM_TLS_KEY_FILE], problems);
   const production = (env.NODE_ENV ?? 'development') === 'production';
-  const cors = corsOrigins(env.CORS_ORIGINS, production, problems);
+  const cors = parseCorsOrigins(env.CORS_ORIGINS, production);
+  problems.push(...cors.problems);
   const requirePersistedDocuments = result.data?.REQUIRE_PERSISTED_DOCUMENTS ?? production;
   if (requirePersistedDocuments && !env.PERSISTED_DOCUMENTS_DIR) {
     problems.push(
@@ -237,7 +223,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
       upstreamClient || parsed.UPSTREAM_TLS_CA_FILE
         ? { ...upstreamClient, ...(parsed.UPSTREAM_TLS_CA_FILE ? { caFile: path.resolve(parsed.UPSTREAM_TLS_CA_FILE) } : {}) }
         : undefined,
-    corsOrigins: cors,
+    corsOrigins: cors.origins,
     redisUrl: parsed.REDIS_URL,
     trustProxy: parsed.TRUST_PROXY,
     persistedDocumentsDir: parsed.PERSISTED_DOCUMENTS_DIR ? path.resolve(parsed.PERSISTED_DOCUMENTS_DIR) : undefined,

@@ -1,7 +1,7 @@
 import type { GatewayPlugin } from './plugin.js';
 
-/** The web shell's development servers; allowed by default when NODE_ENV is not production. */
-export const DEFAULT_DEVELOPMENT_CORS_ORIGINS: readonly string[] = ['http://localhost:5173', 'http://127.0.0.1:5173'];
+/** The web shell's development servers; allowed by default when NODE_ENV is not production (shared with media's upload routes). */
+export { DEFAULT_DEVELOPMENT_CORS_ORIGINS } from '@mega/subgraph-kit/cors';
 /** Request headers a browser may send cross-origin (answered to preflights). */
 export const CORS_ALLOWED_HEADERS: readonly string[] = ['authorization', 'content-type', 'apollo-require-preflight', 'x-apollo-operation-name', 'x-request-id'];
 /** Response headers a cross-origin page may read besides the CORS-safelisted ones. */
