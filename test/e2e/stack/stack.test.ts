@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, eventually, postGraphQL, type Stack, startStack } from '@mega/test-utils';
+import { DEMO_USERS, eventually, launchChromium, postGraphQL, type Stack, startStack } from '@mega/test-utils';
 
 const HOME_QUERY = /* GraphQL */ `
   query Home {
@@ -40,6 +40,7 @@ describe('the whole system as real processes on free ports', () => {
       gatewaySecret: 'e2e-secret-0123456789abcdef0123456789abcdef',
       nodeEnv: 'production',
       env: { REQUIRE_PERSISTED_DOCUMENTS: 'false' },
+      web: { shellPort: 0, miniAppsPort: 0 },
     });
     const login = await postGraphQL<{ logIn: { accessToken: string } }>(stack.urls.gateway, {
       query: 'mutation($email: String!, $password: String!) { logIn(email: $email, password: $password) { accessToken } }',
@@ -91,6 +92,32 @@ describe('the whole system as real processes on free ports', () => {
       return result;
     });
     expect(recovered.data?.products?.edges[0]?.node.images?.[0]?.url).toMatch(/^http/);
+  });
+
+  it('serves the web shell with a registry of every mini-app, each loaded from its own server and querying the gateway (whose CORS allows the shell) as the signed-in user', async () => {
+    const web = stack.web!;
+    const registry = (await (await fetch(`${web.shellUrl}/registry.json`)).json()) as { apps: { id: string; manifestUrl: string }[] };
+    expect(registry.apps.map((app) => app.id).sort()).toEqual([...web.remotes.keys()].sort());
+    expect(registry.apps.map((app) => app.id)).toContain('chat');
+    for (const app of registry.apps) expect((await fetch(app.manifestUrl)).status).toBe(200);
+    await expect((await fetch(`${web.shellUrl}/config.json`)).json()).resolves.toEqual({ gatewayUrl: stack.urls.gateway, registryUrl: '/registry.json' });
+
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(`${web.shellUrl}/`);
+      await page.getByLabel('Email').fill(DEMO_USERS.alice.email);
+      await page.getByLabel('Password').fill(DEMO_USERS.alice.password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.goto(`${web.shellUrl}/chat`);
+      const conversations = page.getByRole('list', { name: 'Conversations' });
+      await conversations.locator('li strong').first().waitFor();
+      await expect(conversations.locator('li strong').allTextContents()).resolves.toContain(DEMO_USERS.bob.displayName);
+    } finally {
+      await browser.close();
+    }
   });
 
   it('reports itself alive and ready on every process', async () => {

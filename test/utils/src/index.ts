@@ -1,6 +1,6 @@
 export { createPgliteDatabase, createPostgresDatabase, DATABASE_DRIVERS, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './databases.js';
 export { postGraphQL, querySubgraph, TEST_GATEWAY_SECRET, type GraphQLResponse } from './signed-fetch.js';
-export { freePort } from './ports.js';
+export { freePort, freePorts } from './ports.js';
 export { httpsRequest, type HttpsRequestOptions, type HttpsResponse } from './https-request.js';
 export {
   createCertificateAuthority,
@@ -30,4 +30,5 @@ export { CHROMIUM_LAUNCH_OPTIONS, launchChromium } from './chromium.js';
 export { serveStatic, type StaticServer, type StaticServerOptions } from './static-server.js';
 export { buildWebApp, buildWebApps, hashWebApp, listMiniApps, SHELL_DIR, WEB_BUILD_CACHE_DIR, type BuildWebAppsOptions, type WebBuild } from './web-build.js';
 export { createRegistry, type ServedMiniApp } from './web-registry.js';
-export { startWeb, type Web, type WebOptions, type WebRemote } from './web.js';
+export { startWeb, type Web, type WebOptions } from './web.js';
+export { serveWebApps, type MiniAppToServe, type ServeWebAppsOptions, type WebRemote, type WebServers } from './web-servers.js';

@@ -1,5 +1,6 @@
 /**
- * `pnpm bench:start`: cold and warm start time of the whole embedded stack, and the resident
+ * `pnpm bench:start`: cold and warm start time of the whole embedded stack as `pnpm start` runs it
+ * (the web included: built when stale, then served; WEB=0 leaves it out), and the resident
  * memory of each process once it is idle. Cold = empty data directory (initdb, migrations,
  * seed); warm = the same directory again. Prints a Markdown table for the README. With
  * DATABASE_URL set, the subgraphs use that PostgreSQL server instead of PGlite.
@@ -42,6 +43,7 @@ async function timedStart(dataDir: string): Promise<{ stack: Stack; seconds: num
     dataDir,
     gatewaySecret: 'bench-secret-0123456789abcdef0123456789abcdef',
     ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
+    ...(['0', 'false'].includes(process.env.WEB ?? '') ? {} : { web: { shellPort: 0, miniAppsPort: 0 } }),
   });
   return { stack, seconds: (performance.now() - started) / 1000 };
 }

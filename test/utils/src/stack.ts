@@ -4,8 +4,20 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Agent, fetch } from 'undici';
 import { buildServices, bundlePath } from './build.js';
-import { freePort } from './ports.js';
+import { freePort, freePorts } from './ports.js';
 import { REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
+import { buildWebApps, listMiniApps, SHELL_DIR } from './web-build.js';
+import { serveWebApps, type WebServers } from './web-servers.js';
+
+/** Where `startStack` serves the web. */
+export interface StackWebOptions {
+  /** The shell's port; 0 picks a free one. */
+  shellPort: number;
+  /** The first mini-app's port; the others follow in the order of their folders (chat, media, shop, ...); 0 picks free ones. */
+  miniAppsPort: number;
+  /** Told before an app is built (its build is missing or stale); cached builds start at once. */
+  onBuild?: (dir: string) => void;
+}
 
 export interface StackOptions {
   /** Ports per service; 0 picks a free one. @default all 0 */
@@ -32,10 +44,19 @@ export interface StackOptions {
    * subgraphs stay on HTTP), and its readiness is checked trusting `caFile` only. @default plain HTTP
    */
   tls?: { caFile: string; certFile: string; keyFile: string };
+  /**
+   * Also build (when missing or stale, see web-build.ts) and serve the web shell and every mini-app,
+   * the shell's `config.json` naming the gateway and a registry of the mini-apps; every process gets
+   * `CORS_ORIGINS` with the shell's origins (before any `CORS_ORIGINS` already in the environment).
+   * With `tls`, the web is served over HTTPS with the same certificate. @default no web
+   */
+  web?: StackWebOptions;
 }
 
 export interface Stack {
   urls: Record<ServiceName, string>;
+  /** The shell and the mini-apps, when `StackOptions.web` was given. */
+  web: WebServers | undefined;
   /** Process ids, for measurements (`/proc/<pid>/status`). */
   pids(): Record<ServiceName, number | undefined>;
   ports: Record<ServiceName, number>;
@@ -89,6 +110,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const logs = Object.fromEntries(SERVICES.map((s) => [s, [] as string[]])) as Record<ServiceName, string[]>;
   const children = new Map<ServiceName, ChildProcess>();
 
+  const miniApps = options.web ? listMiniApps() : [];
+  const webPorts = options.web && {
+    shell: options.web.shellPort || (await freePort()),
+    miniApps: options.web.miniAppsPort ? miniApps.map((_, index) => options.web!.miniAppsPort + index) : await freePorts(miniApps.length),
+  };
+  const scheme = options.tls ? 'https' : 'http';
+  const shellOrigins = webPorts ? [`${scheme}://127.0.0.1:${webPorts.shell}`, `${scheme}://localhost:${webPorts.shell}`] : [];
+  const corsOrigins = [...shellOrigins, ...(options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean)];
   const envFor = (service: ServiceName): NodeJS.ProcessEnv => ({
     ...process.env,
     NODE_ENV: options.nodeEnv ?? 'development',
@@ -103,6 +132,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     JWKS_URL: `${origin('accounts')}/.well-known/jwks.json`,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...options.env,
+    ...(options.web ? { CORS_ORIGINS: corsOrigins.join(',') } : {}),
     ...(service === 'gateway' && options.tls ? { TLS_CERT_FILE: options.tls.certFile, TLS_KEY_FILE: options.tls.keyFile } : {}),
   });
 
@@ -135,23 +165,43 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     clearTimeout(timer);
   };
 
+  let web: WebServers | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (timeoutMs = 15_000) => {
-    stopped ??= Promise.all(SERVICES.map((s) => terminate(s, 'SIGTERM', timeoutMs))).then(() => probes.close());
+    stopped ??= Promise.all([web?.stop(), ...SERVICES.map((s) => terminate(s, 'SIGTERM', timeoutMs))]).then(() => probes.close());
     return stopped;
   };
 
-  if (options.build ?? true) await buildServices(SERVICES);
+  // The web builds (only what changed) while the services bundle and start.
+  const webBuilds = options.web ? buildWebApps([SHELL_DIR, ...miniApps.map((pkg) => pkg.dir)], options.web.onBuild ? { onBuild: options.web.onBuild } : {}) : undefined;
+  webBuilds?.catch(() => undefined); // awaited below, after the services
   try {
+    if (options.build ?? true) await buildServices(SERVICES);
     await Promise.all(SERVICES.map(launch));
   } catch (error) {
     await stop(2_000);
     const tail = SERVICES.map((s) => `--- ${s}\n${logs[s].slice(-30).join('\n')}`).join('\n');
     throw new Error(`${(error as Error).message}\n${tail}`, { cause: error });
   }
+  if (webPorts && webBuilds) {
+    try {
+      const [shell, ...remotes] = await webBuilds;
+      web = await serveWebApps({
+        shellOutDir: shell!.outDir,
+        shellPort: webPorts.shell,
+        gatewayUrl: urls.gateway,
+        remotes: miniApps.map((pkg, index) => ({ pkg, outDir: remotes[index]!.outDir, port: webPorts.miniApps[index]! })),
+        ...(options.tls ? { tls: { certFile: options.tls.certFile, keyFile: options.tls.keyFile } } : {}),
+      });
+    } catch (error) {
+      await stop(2_000);
+      throw error;
+    }
+  }
 
   return {
     urls,
+    web,
     ports,
     logs,
     pids: () => Object.fromEntries(SERVICES.map((s) => [s, children.get(s)?.pid])) as Record<ServiceName, number | undefined>,

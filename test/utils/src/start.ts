@@ -1,6 +1,8 @@
 /**
  * `pnpm start`: the whole system on its embedded defaults (PGlite, in-process pub/sub) with demo
- * data, prefixed logs, and the URLs and demo logins printed once everything is ready.
+ * data, prefixed logs, and the URLs and demo logins printed once everything is ready: the
+ * subgraphs, the gateway, and the web (the shell on SHELL_PORT, each mini-app from MINI_APPS_PORT
+ * on, built when their build is missing or stale; WEB=0 leaves the web out).
  * Ctrl-C stops every process cleanly; the next start reuses `.data/`.
  *
  * `pnpm start --tls` (or `TLS=1`): the gateway serves HTTPS with a certificate from a local CA kept
@@ -41,6 +43,19 @@ const portFromEnv = (service: ServiceName) => {
   return value ? Number(value) : DEFAULT_STACK_PORTS[service];
 };
 
+/** A port from the environment, or its default. */
+const port = (name: string, fallback: number) => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    console.error(`${name}: "${value}" is not a port`);
+    process.exit(1);
+  }
+  return Number(value);
+};
+const webOn = !['0', 'false'].includes(process.env.WEB ?? '');
+const web = webOn ? { shellPort: port('SHELL_PORT', 5173), miniAppsPort: port('MINI_APPS_PORT', 5174) } : undefined;
+
 const color = process.stdout.isTTY;
 const stack = await startStack({
   dataDir,
@@ -50,6 +65,7 @@ const stack = await startStack({
   nodeEnv: 'development',
   ...(certificates ? { tls: { caFile: certificates.caFile, certFile: certificates.certFile, keyFile: certificates.keyFile } } : {}),
   onLine: (service, line) => console.log(formatLogLine(service, SERVICES.indexOf(service), line, color)),
+  ...(web ? { web: { ...web, onBuild: (dir: string) => console.log(`Building ${path.relative(REPO_ROOT, dir)} (its build is missing or stale)…`) } } : {}),
 }).catch((error: unknown) => {
   console.error(`\nMega App failed to start: ${(error as Error).message}`);
   process.exit(1);
@@ -78,11 +94,15 @@ function trustInstructions(tls: LocalCertificates): string {
 console.log(`
 ${bold('Mega App is running')} (${cold ? 'cold' : 'warm'} start in ${seconds} s, data in ${path.relative(REPO_ROOT, dataDir) || '.'})
 
-  GraphQL API      ${bold(stack.urls.gateway)}
+${stack.web ? `  Web app          ${bold(`${stack.web.shellUrl}/`)}\n` : ''}  GraphQL API      ${bold(stack.urls.gateway)}
 ${SERVICES.filter((s) => s !== 'gateway')
   .map((s) => `  ${s.padEnd(16)} ${stack.urls[s]}`)
   .join('\n')}
-${certificates ? trustInstructions(certificates) : ''}
+${
+  stack.web
+    ? `  Mini-apps (registry at ${stack.web.shellUrl}/registry.json)\n${[...stack.web.remotes.values()].map((remote) => `    ${remote.id.padEnd(14)} ${remote.manifestUrl}`).join('\n')}\n`
+    : ''
+}${certificates ? trustInstructions(certificates) : ''}
   Demo logins (email / password):
 ${Object.values(DEMO_USERS)
   .map((u) => `    ${u.email.padEnd(28)} ${u.password}`)

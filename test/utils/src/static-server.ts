@@ -1,6 +1,7 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -46,10 +47,12 @@ export interface StaticServerOptions {
    * function may change its answer.
    */
   documents?: Record<string, () => string>;
+  /** Serve HTTPS with this certificate and key (PEM files). @default HTTP */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface StaticServer {
-  /** `http://127.0.0.1:<port>` */
+  /** `http://127.0.0.1:<port>` (`https://` with `tls`) */
   origin: string;
   port: number;
   /** Stops listening and closes open connections. Idempotent. */
@@ -58,13 +61,13 @@ export interface StaticServer {
 }
 
 /**
- * Serves a vite build over HTTP: files under `root` (nothing outside it), `documents` from memory,
+ * Serves a vite build over HTTP (or HTTPS): files under `root` (nothing outside it), `documents` from memory,
  * `Cache-Control: immutable` for the content-hashed `assets/`, `no-cache` for everything else
  * (a mini-app's `mf-manifest.json` and `remoteEntry.js` keep their names from one release to the next).
  */
 export async function serveStatic(options: StaticServerOptions): Promise<StaticServer> {
   const root = path.resolve(options.root);
-  const server: Server = createServer((request, response) => {
+  const handle = (request: IncomingMessage, response: ServerResponse) => {
     void (async () => {
       if (options.cors) response.setHeader('access-control-allow-origin', '*');
       if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -114,7 +117,8 @@ export async function serveStatic(options: StaticServerOptions): Promise<StaticS
       if (!response.headersSent) response.writeHead(500);
       response.end();
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) }, handle) : createServer(handle);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -126,5 +130,5 @@ export async function serveStatic(options: StaticServerOptions): Promise<StaticS
     });
     return closed;
   };
-  return { origin: `http://${options.host ?? '127.0.0.1'}:${port}`, port, close, [Symbol.asyncDispose]: close };
+  return { origin: `${options.tls ? 'https' : 'http'}://${options.host ?? '127.0.0.1'}:${port}`, port, close, [Symbol.asyncDispose]: close };
 }

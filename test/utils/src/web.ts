@@ -1,15 +1,13 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { Registry } from '@mega/mini-app-sdk';
-import type { MiniAppPackage } from '@mega/mini-app-kit/mini-app-package';
 import { readMiniAppPackage } from '@mega/mini-app-kit/mini-app-package';
 import { DEMO_USERS } from '@mega/subgraph-kit/demo';
 import { launchChromium } from './chromium.js';
 import { startFederation, type Federation, type FederationOptions } from './federation.js';
-import { freePort } from './ports.js';
-import { serveStatic, type StaticServer } from './static-server.js';
+import { freePorts } from './ports.js';
 import { buildWebApps, listMiniApps, SHELL_DIR } from './web-build.js';
-import { createRegistry } from './web-registry.js';
+import { serveWebApps, type WebServers } from './web-servers.js';
 
 export interface WebOptions {
   /**
@@ -36,42 +34,14 @@ export interface WebOptions {
   registry?: (registry: Registry) => unknown;
 }
 
-/** A mini-app as the harness serves it. */
-export interface WebRemote {
-  id: string;
-  /** Its package folder. */
-  dir: string;
-  /** Its (cached, immutable) build. */
-  outDir: string;
-  /** Where it is served, or would be while stopped. */
-  port: number;
-  /** The registry's `manifestUrl` for it. */
-  manifestUrl: string;
-  /** Whether its server is up. */
-  readonly running: boolean;
-}
-
 /** The shell and the mini-apps built and served, a gateway behind them, and Chromium to drive them. */
-export interface Web {
-  /** The shell's origin, `http://127.0.0.1:<port>` (no trailing slash). */
-  shellUrl: string;
+export interface Web extends Omit<WebServers, 'stop'> {
   /** The GraphQL endpoint the shell's `config.json` names. */
   gatewayUrl: string;
   /** The federation the harness started; undefined with `WebOptions.gatewayUrl`. */
   federation: Federation | undefined;
-  /** Every served mini-app by id. */
-  remotes: ReadonlyMap<string, WebRemote>;
-  /** The registry document the shell gets now (`/registry.json`). */
-  registry(): unknown;
   /** The shell's URL of a mini-app's route, e.g. `http://127.0.0.1:41234/chat`. */
   appUrl(id: string): string;
-  /** Stops serving a mini-app (it stays in the registry): as if its server went down. */
-  stopRemote(id: string): Promise<void>;
-  /**
-   * Serves a mini-app's build again. With `port`, on that port instead, and the registry follows:
-   * moving a mini-app is a registry change, its build stays the same.
-   */
-  startRemote(id: string, options?: { port?: number }): Promise<void>;
   /** The harness's Chromium, launched on first use and closed by `stop()`. */
   browser(): Promise<Browser>;
   /** A page in a fresh browser context (its own storage: another user), with a 20 s default timeout. */
@@ -81,13 +51,6 @@ export interface Web {
   /** Closes the browser, the servers and the federation. Idempotent. */
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
-}
-
-interface RemoteState {
-  pkg: MiniAppPackage;
-  outDir: string;
-  port: number;
-  server: StaticServer | undefined;
 }
 
 /**
@@ -115,7 +78,7 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
     return stopped;
   };
   try {
-    const shellPort = options.shellPort ?? (await freePort());
+    const shellPort = options.shellPort ?? (await freePorts(1))[0]!;
     const shellUrl = `http://127.0.0.1:${shellPort}`;
     const all = listMiniApps();
     const wanted = options.remotes ?? all.map((pkg) => pkg.miniApp.id);
@@ -140,46 +103,15 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
     ]);
     const gatewayUrl = options.gatewayUrl ?? federation!.gatewayUrl;
 
-    const remotes = new Map<string, RemoteState>();
-    for (const [index, pkg] of packages.entries()) {
-      remotes.set(pkg.miniApp.id, { pkg, outDir: builds[index + 1]!.outDir, port: await freePort(), server: undefined });
-    }
-    const manifestUrl = (remote: RemoteState) => `http://127.0.0.1:${remote.port}/mf-manifest.json`;
-    const registry = () => {
-      const generated = createRegistry([...remotes.values()].map((remote) => ({ miniApp: remote.pkg.miniApp, manifestUrl: manifestUrl(remote) })));
-      return options.registry ? options.registry(generated) : generated;
-    };
-    const remote = (id: string) => {
-      const found = remotes.get(id);
-      if (!found) throw new Error(`The harness serves no mini-app "${id}" (it serves: ${[...remotes.keys()].join(', ')})`);
-      return found;
-    };
-    const stopRemote = async (id: string) => {
-      const state = remote(id);
-      await state.server?.close();
-      state.server = undefined;
-    };
-    const startRemote = async (id: string, { port }: { port?: number } = {}) => {
-      const state = remote(id);
-      if (state.server && (port === undefined || port === state.port)) return;
-      await stopRemote(id);
-      if (port !== undefined) state.port = port;
-      state.server = await serveStatic({ root: state.outDir, port: state.port, cors: true });
-    };
-    cleanups.push(async () => {
-      await Promise.all([...remotes.keys()].map(stopRemote));
+    const servers = await serveWebApps({
+      shellOutDir: builds[0]!.outDir,
+      shellPort,
+      gatewayUrl,
+      remotes: (await freePorts(packages.length + 1)).filter((port) => port !== shellPort).slice(0, packages.length).map((port, index) => ({ pkg: packages[index]!, outDir: builds[index + 1]!.outDir, port })),
+      ...(options.stopped ? { stopped: options.stopped } : {}),
+      ...(options.registry ? { registry: options.registry } : {}),
     });
-    const stoppedAtStart = new Set(options.stopped ?? []);
-    for (const id of remotes.keys()) if (!stoppedAtStart.has(id)) await startRemote(id);
-
-    const config = JSON.stringify({ gatewayUrl, registryUrl: '/registry.json' });
-    const shell = await serveStatic({
-      root: builds[0]!.outDir,
-      port: shellPort,
-      spaFallback: true,
-      documents: { '/config.json': () => config, '/registry.json': () => JSON.stringify(registry()) },
-    });
-    cleanups.push(() => shell.close());
+    cleanups.push(() => servers.stop());
 
     let browser: Promise<Browser> | undefined;
     const getBrowser = () => {
@@ -190,33 +122,20 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
       return browser;
     };
 
+    const route = (id: string) => {
+      const pkg = packages.find((candidate) => candidate.miniApp.id === id);
+      if (!pkg) throw new Error(`The harness serves no mini-app "${id}"`);
+      return pkg.miniApp.route;
+    };
     return {
-      shellUrl,
+      shellUrl: servers.shellUrl,
       gatewayUrl,
       federation,
-      remotes: new Map(
-        [...remotes.entries()].map(([id, state]) => [
-          id,
-          {
-            id,
-            dir: state.pkg.dir,
-            outDir: state.outDir,
-            get port() {
-              return state.port;
-            },
-            get manifestUrl() {
-              return manifestUrl(state);
-            },
-            get running() {
-              return state.server !== undefined;
-            },
-          },
-        ]),
-      ),
-      registry,
-      appUrl: (id) => `${shellUrl}${remote(id).pkg.miniApp.route}`,
-      stopRemote,
-      startRemote,
+      remotes: servers.remotes,
+      registry: servers.registry,
+      appUrl: (id) => `${shellUrl}${route(id)}`,
+      stopRemote: servers.stopRemote,
+      startRemote: servers.startRemote,
       browser: getBrowser,
       newPage: async () => {
         const context = await (await getBrowser()).newContext();
