@@ -16,6 +16,8 @@ export interface GraphQLClientOptions {
   accessToken: () => Promise<string | null>;
   /** Told when the WebSocket connects, drops and reconnects. */
   connectivity: Connectivity;
+  /** Registers the client for the Apollo Client Devtools. @default false */
+  devtools?: boolean;
 }
 
 /**
@@ -40,7 +42,7 @@ const hexOf = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) =>
  * subscriptions over one graphql-ws connection that reconnects for ever with a fresh token, and
  * one normalized cache.
  */
-export function createGraphQLClient({ gatewayUrl, accessToken, connectivity }: GraphQLClientOptions): { client: ApolloClient; ws: WsClient } {
+export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, devtools = false }: GraphQLClientOptions): { client: ApolloClient; ws: WsClient } {
   const authorizedFetch: typeof fetch = async (input, init) => {
     const token = await accessToken();
     const headers = new Headers(init?.headers);
@@ -84,5 +86,5 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity }: G
     new GraphQLWsLink(ws),
     http,
   );
-  return { client: new ApolloClient({ link, cache: new InMemoryCache() }), ws };
+  return { client: new ApolloClient({ link, cache: new InMemoryCache(), devtools: { enabled: devtools, name: 'Mega App' } }), ws };
 }

@@ -4,9 +4,15 @@ export interface RuntimeConfig {
   gatewayUrl: string;
   /** The mini-app registry (docs/mini-apps.md). @default /registry.json */
   registryUrl: string;
+  /**
+   * Lets the Apollo Client Devtools (and tests) find the shell's GraphQL client: it registers under
+   * `window[Symbol.for('apollo.devtools')]`. They can read the whole cache, so it is off unless set.
+   * @default false
+   */
+  apolloDevtools: boolean;
 }
 
-const DEFAULTS: RuntimeConfig = { gatewayUrl: 'http://127.0.0.1:4000/graphql', registryUrl: '/registry.json' };
+const DEFAULTS: RuntimeConfig = { gatewayUrl: 'http://127.0.0.1:4000/graphql', registryUrl: '/registry.json', apolloDevtools: false };
 
 /** `/config.json` over the defaults; the defaults alone when it is missing or unreadable. */
 export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
@@ -17,6 +23,7 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
     return {
       gatewayUrl: typeof given.gatewayUrl === 'string' ? given.gatewayUrl : DEFAULTS.gatewayUrl,
       registryUrl: typeof given.registryUrl === 'string' ? given.registryUrl : DEFAULTS.registryUrl,
+      apolloDevtools: given.apolloDevtools === true,
     };
   } catch {
     return DEFAULTS;

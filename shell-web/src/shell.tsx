@@ -53,8 +53,8 @@ export function Shell({ config }: { config: RuntimeConfig }) {
   }, [session]);
   // The one GraphQL client of the shell and every mini-app; each request carries the user's token.
   const { client, ws } = useMemo(
-    () => createGraphQLClient({ gatewayUrl: config.gatewayUrl, accessToken: () => session.accessToken(), connectivity }),
-    [config.gatewayUrl, session, connectivity],
+    () => createGraphQLClient({ gatewayUrl: config.gatewayUrl, accessToken: () => session.accessToken(), connectivity, devtools: config.apolloDevtools }),
+    [config.gatewayUrl, config.apolloDevtools, session, connectivity],
   );
   // Nothing of one user's data stays in the cache or on the socket for the next one.
   useEffect(() => {
