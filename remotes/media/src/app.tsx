@@ -7,10 +7,13 @@ import { MediaLibrary } from './media-library';
 import { MediaPicker } from './media-picker';
 import { parseMediaRoute, useShellPath, viewerPath } from './media-route';
 import { MediaViewer } from './media-viewer';
+import { UploadList } from './upload-list';
+import { UploadPanel } from './upload-panel';
+import { useUploads, type Uploads } from './use-uploads';
 import './media.css';
 
 /** The library (`/media`) and the viewer (`/media/<id>`) on the shell's navigation. */
-function MediaPages({ context }: { context: MiniAppContext<ApolloClient> }) {
+function MediaPages({ context, uploads }: { context: MiniAppContext<ApolloClient>; uploads: Uploads }) {
   const { navigation, notifications, app } = context;
   const route = parseMediaRoute(useShellPath(navigation), app.route);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -24,6 +27,8 @@ function MediaPages({ context }: { context: MiniAppContext<ApolloClient> }) {
       <h1 id="media-heading" ref={heading} tabIndex={-1}>
         {app.title}
       </h1>
+      {route.page === 'library' && <UploadPanel onFiles={(files) => uploads.start(files)} />}
+      <UploadList uploads={uploads} />
       {route.page === 'viewer' ? (
         <MediaViewer
           key={route.assetId}
@@ -55,6 +60,21 @@ function MediaPages({ context }: { context: MiniAppContext<ApolloClient> }) {
  */
 export default function App({ context, intent }: MiniAppProps<ApolloClient>) {
   addMediaTypePolicies(useApolloClient().cache);
-  if (intent?.type === 'pick-media') return <MediaPicker intent={intent} upload={null} />;
-  return <MediaPages context={context} />;
+  const { notifications } = context;
+  const uploads = useUploads(useCallback((message: string) => notifications.notify({ kind: 'success', message }), [notifications]));
+  if (intent?.type === 'pick-media') {
+    const kinds = intent.request.kinds;
+    return (
+      <MediaPicker
+        intent={intent}
+        upload={
+          <>
+            <UploadPanel kinds={kinds} onFiles={(files) => uploads.start(files, kinds)} />
+            <UploadList uploads={uploads} />
+          </>
+        }
+      />
+    );
+  }
+  return <MediaPages context={context} uploads={uploads} />;
 }

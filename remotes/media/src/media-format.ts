@@ -6,8 +6,24 @@ export const KIND_LABEL: Readonly<Record<MediaKind, string>> = { IMAGE: 'Image',
 /** How several of each kind are named, e.g. "Choose from your images". */
 export const KIND_PLURAL: Readonly<Record<MediaKind, string>> = { IMAGE: 'images', VIDEO: 'videos', AUDIO: 'audio files' };
 
+/** Names the kinds, e.g. "images and videos"; "media" for all of them or none. */
+export function describeKinds(kinds: readonly MediaKind[] | undefined, conjunction: 'and' | 'or' = 'and'): string {
+  const names = [...new Set(kinds ?? [])].map((kind) => KIND_PLURAL[kind]);
+  if (names.length === 0 || names.length === Object.keys(KIND_PLURAL).length) return 'media';
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} ${conjunction} ${names.at(-1)}`;
+}
+
 /** A decorative symbol for assets without a picture (screen readers get the title instead). */
 export const KIND_SYMBOL: Readonly<Record<MediaKind, string>> = { IMAGE: '🖼️', VIDEO: '🎬', AUDIO: '🎵' };
+
+/** The server's limit on a title, in characters. */
+export const TITLE_MAX_LENGTH = 200;
+
+/** A file's name without its extension, as the title of its new asset. */
+export function titleFromFilename(name: string): string {
+  const title = [...name.replace(/\.[^.]+$/, '').trim()].slice(0, TITLE_MAX_LENGTH).join('');
+  return title || [...name].slice(0, TITLE_MAX_LENGTH).join('');
+}
 
 const UNITS = ['B', 'KB', 'MB', 'GB'] as const;
 

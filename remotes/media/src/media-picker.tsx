@@ -1,7 +1,6 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 import type { PendingIntent } from '@mega/mini-app-sdk';
-import type { MediaKind } from './gql/graphql';
-import { isPending, KIND_PLURAL } from './media-format';
+import { describeKinds, isPending } from './media-format';
 import { MediaPreview } from './media-tile';
 import { useLoadWhenVisible, useMyMedia } from './use-my-media';
 
@@ -30,12 +29,6 @@ function columnsOf(cells: HTMLElement[]): number {
   const top = cells[0]?.offsetTop;
   const columns = cells.findIndex((cell) => cell.offsetTop !== top);
   return columns === -1 ? cells.length : columns;
-}
-
-/** Names the kinds a picker offers, e.g. "photos and videos". */
-function describeKinds(kinds: readonly MediaKind[] | undefined): string {
-  if (!kinds || kinds.length === 0) return 'media';
-  return kinds.map((kind) => KIND_PLURAL[kind]).join(' and ');
 }
 
 export interface MediaPickerProps {

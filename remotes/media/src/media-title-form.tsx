@@ -1,10 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useMutation } from '@apollo/client/react';
 import type { MediaAssetFieldsFragment } from './gql/graphql';
+import { TITLE_MAX_LENGTH } from './media-format';
 import { RENAME_MEDIA_ASSET } from './operations';
-
-/** The server's limit on a title. */
-export const TITLE_MAX_LENGTH = 200;
 
 /**
  * Renames an asset (`updateMediaAsset`). The answer updates `MediaAsset:<id>` in the shell's

@@ -71,3 +71,14 @@ export const MEDIA_ASSET_READY = graphql(`
     }
   }
 `);
+
+export const CREATE_UPLOAD = graphql(`
+  mutation CreateUpload($input: CreateUploadInput!) {
+    createUpload(input: $input) {
+      uploadUrl
+      asset {
+        ...MediaAssetFields
+      }
+    }
+  }
+`);

@@ -20,6 +20,7 @@ type Documents = {
     "\n  mutation RenameMediaAsset($id: ID!, $title: String!) {\n    updateMediaAsset(id: $id, input: { title: $title }) {\n      ...MediaAssetFields\n    }\n  }\n": typeof types.RenameMediaAssetDocument,
     "\n  mutation DeleteMediaAsset($id: ID!) {\n    deleteMediaAsset(id: $id)\n  }\n": typeof types.DeleteMediaAssetDocument,
     "\n  subscription MediaAssetReady($id: ID!) {\n    mediaAssetReady(id: $id) {\n      ...MediaAssetFields\n    }\n  }\n": typeof types.MediaAssetReadyDocument,
+    "\n  mutation CreateUpload($input: CreateUploadInput!) {\n    createUpload(input: $input) {\n      uploadUrl\n      asset {\n        ...MediaAssetFields\n      }\n    }\n  }\n": typeof types.CreateUploadDocument,
 };
 const documents: Documents = {
     "\n  fragment MediaAssetFields on MediaAsset {\n    id\n    kind\n    title\n    mimeType\n    byteSize\n    width\n    height\n    durationMs\n    visibility\n    createdAt\n    url\n    thumbnailUrl\n  }\n": types.MediaAssetFieldsFragmentDoc,
@@ -28,6 +29,7 @@ const documents: Documents = {
     "\n  mutation RenameMediaAsset($id: ID!, $title: String!) {\n    updateMediaAsset(id: $id, input: { title: $title }) {\n      ...MediaAssetFields\n    }\n  }\n": types.RenameMediaAssetDocument,
     "\n  mutation DeleteMediaAsset($id: ID!) {\n    deleteMediaAsset(id: $id)\n  }\n": types.DeleteMediaAssetDocument,
     "\n  subscription MediaAssetReady($id: ID!) {\n    mediaAssetReady(id: $id) {\n      ...MediaAssetFields\n    }\n  }\n": types.MediaAssetReadyDocument,
+    "\n  mutation CreateUpload($input: CreateUploadInput!) {\n    createUpload(input: $input) {\n      uploadUrl\n      asset {\n        ...MediaAssetFields\n      }\n    }\n  }\n": types.CreateUploadDocument,
 };
 
 /**
@@ -68,6 +70,10 @@ export function graphql(source: "\n  mutation DeleteMediaAsset($id: ID!) {\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription MediaAssetReady($id: ID!) {\n    mediaAssetReady(id: $id) {\n      ...MediaAssetFields\n    }\n  }\n"): (typeof documents)["\n  subscription MediaAssetReady($id: ID!) {\n    mediaAssetReady(id: $id) {\n      ...MediaAssetFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateUpload($input: CreateUploadInput!) {\n    createUpload(input: $input) {\n      uploadUrl\n      asset {\n        ...MediaAssetFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateUpload($input: CreateUploadInput!) {\n    createUpload(input: $input) {\n      uploadUrl\n      asset {\n        ...MediaAssetFields\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
