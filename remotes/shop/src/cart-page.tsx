@@ -177,7 +177,9 @@ export function CartPage() {
                     {product.stock < quantity && <p className="shop-stock shop-stock-out">Only {product.stock} left in stock</p>}
                   </div>
                   <label className="shop-cart-quantity">
-                    <span>Quantity of {product.title}</span>
+                    <span>
+                      Quantity<span className="shop-visually-hidden"> of {product.title}</span>
+                    </span>
                     <select value={shown} onChange={(event) => changeQuantity(product.id, product.title, Number(event.target.value))}>
                       {Array.from({ length: most }, (_, index) => index + 1).map((option) => (
                         <option key={option} value={option}>
@@ -186,7 +188,8 @@ export function CartPage() {
                       ))}
                     </select>
                   </label>
-                  <p className="shop-cart-line-total" aria-label={`Line total of ${product.title}`}>
+                  <p className="shop-cart-line-total">
+                    <span className="shop-visually-hidden">Line total: </span>
                     {lineTotal.formatted}
                   </p>
                   <button type="button" className="shop-remove" aria-label={`Remove ${product.title}`} onClick={() => remove(product.id, product.title)}>

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { skipToken, useMutation, useQuery, useSubscription } from '@apollo/client/react';
 import { graphql } from './gql';
+import type { OrderStatus } from './gql/graphql';
 import { describeError, graphQLErrorCode } from './graphql-error';
 import { formatPlacedAt, FULFILMENT_STEPS, isCancellable, isFinalStatus, ORDER_STATUS_LABEL } from './order-status';
 import { firstImageUrl, ProductImage } from './product-image';
@@ -107,7 +108,7 @@ export function OrderPage({ orderId }: { orderId: string }) {
     }
   };
 
-  const step = FULFILMENT_STEPS.indexOf(order.status as (typeof FULFILMENT_STEPS)[number]);
+  const step = (FULFILMENT_STEPS as readonly OrderStatus[]).indexOf(order.status);
   return (
     <article className="shop-order" aria-labelledby={headingId}>
       <p className="shop-back">
