@@ -46,19 +46,31 @@ export class PartialUploads {
 
   /** The upload of a PENDING asset, made empty when it does not exist yet. */
   async open(target: UploadTarget): Promise<Upload> {
+    const existing = await this.find(target.id);
+    if (existing) return existing;
+    // Made under the upload's lock, so that two first requests cannot both make it (the second
+    // would empty what the first has received); an existing upload is read without the lock,
+    // which would make tus cancel a PATCH in progress.
     const lock = this.locker.newLock(target.id);
     await lock.lock(new AbortController().signal, async () => undefined);
     try {
-      try {
-        return await this.datastore.getUpload(target.id);
-      } catch (error) {
-        if (!isMissingUpload(error)) throw error;
-      }
-      return await this.datastore.create(
-        new Upload({ id: target.id, size: target.byteSize, offset: 0, metadata: { filetype: target.mimeType }, creation_date: new Date().toISOString() }),
+      return (
+        (await this.find(target.id)) ??
+        (await this.datastore.create(
+          new Upload({ id: target.id, size: target.byteSize, offset: 0, metadata: { filetype: target.mimeType }, creation_date: new Date().toISOString() }),
+        ))
       );
     } finally {
       await lock.unlock();
+    }
+  }
+
+  private async find(id: string): Promise<Upload | undefined> {
+    try {
+      return await this.datastore.getUpload(id);
+    } catch (error) {
+      if (isMissingUpload(error)) return undefined;
+      throw error;
     }
   }
 

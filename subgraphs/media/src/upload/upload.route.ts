@@ -11,7 +11,6 @@ export const UPLOAD_EXPOSED_HEADERS: readonly string[] = [
   'Upload-Offset',
   'Upload-Length',
   'Upload-Metadata',
-  'Upload-Expires',
   'Tus-Resumable',
   'Tus-Version',
   'Tus-Extension',
