@@ -88,17 +88,20 @@ function ShopHeader({ title, route }: { title: string; route: ShopRoute }) {
   );
 }
 
-/** Says when the shell is offline: nothing the shop sends gets through until it is back. */
+/**
+ * Says what going offline means for the shop (the shell's header shows the connection itself,
+ * reconnecting included): nothing the shop sends gets through until it is back.
+ */
 function OfflineNotice({ context }: { context: MiniAppContext<ApolloClient> }) {
   const { connectivity } = context;
   const status = useSyncExternalStore(
     (listener) => connectivity.subscribe(listener),
     () => connectivity.status,
   );
-  if (status === 'online') return null;
+  if (status !== 'offline') return null;
   return (
-    <p className="shop-offline" role="status">
-      {status === 'offline' ? 'You are offline: the shop shows what it last loaded, and nothing can be ordered until the connection is back.' : 'Reconnecting…'}
+    <p className="shop-offline" role="alert">
+      You are offline: the shop shows what it last loaded, and nothing can be ordered until the connection is back.
     </p>
   );
 }

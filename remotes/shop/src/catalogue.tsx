@@ -75,6 +75,7 @@ export function Catalogue({ state, onChange }: { state: CatalogueState; onChange
   if (!shown && loading) status = 'Loading products…';
   else if (!shown) status = '';
   else if (!data && loading) status = `Loading page ${pageNumber}…`;
+  else if (!data && error) status = '';
   else if (products.length === 0) status = state.search ? `No products match “${state.search}”.` : 'The catalogue is empty.';
   else status = `Page ${pageNumber}: ${products.length} ${products.length === 1 ? 'product' : 'products'}${state.search ? ` matching “${state.search}”` : ''}.`;
 

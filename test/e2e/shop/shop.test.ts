@@ -386,4 +386,27 @@ describe('the shop mini-app in the shell', () => {
     await expect(audit()).resolves.toEqual([]);
     await page.context().close();
   });
+
+  it('says when the gateway cannot be reached, keeps what it showed, and loads the page again on Try again', { timeout: 60_000 }, async () => {
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS.carol);
+    await page.goto(web.appUrl('shop'));
+    const first = await catalogue();
+    await eventually(async () => expect(await gridTitles(page)).toEqual(first.titles));
+
+    await page.route(web.gatewayUrl, (route) => route.abort());
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.getByText('You are offline: the shop shows what it last loaded').waitFor();
+    const failure = page.getByRole('alert').filter({ hasText: 'The catalogue could not be loaded.' });
+    await expect(failure.textContent()).resolves.toContain('The shop cannot be reached; check the connection and try again.');
+    expect(await gridTitles(page)).toEqual(first.titles);
+
+    await page.unroute(web.gatewayUrl);
+    const second = await catalogue({ after: first.pageInfo.endCursor });
+    await failure.getByRole('button', { name: 'Try again' }).click();
+    await eventually(async () => expect(await gridTitles(page)).toEqual(second.titles));
+    await page.getByText('You are offline').waitFor({ state: 'detached' });
+    await expect(page.getByText('The catalogue could not be loaded.').count()).resolves.toBe(0);
+    await page.context().close();
+  });
 });
