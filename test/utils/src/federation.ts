@@ -33,7 +33,7 @@ export interface FederationOptions {
   seed?: boolean;
   /** Fulfilment step of commerce; 0 turns the worker off. @default 0 */
   fulfilmentStepMs?: number;
-  /** More gateway options (TLS, limits, ...), over the harness's own. @default none */
+  /** More gateway options (TLS, limits, ...), over the harness's own; `cors.origins` also go to media (uploads, files). @default none */
   gateway?: Partial<GatewayOptions>;
   /** Every subgraph serves HTTPS and requires a client certificate (mutual TLS). @default plain HTTP */
   subgraphTls?: SubgraphTlsOptions;
@@ -66,7 +66,8 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     const [accounts, comms, media, commerce] = await Promise.all([
       common().then(startAccounts),
       common().then(startComms),
-      common().then(startMedia),
+      // Pages the gateway lets in (CORS) may upload to media too, as CORS_ORIGINS does for real processes.
+      common().then((o) => startMedia({ ...o, corsOrigins: options.gateway?.cors?.origins })),
       common().then((o) => startCommerce({ ...o, fulfilmentStepMs: options.fulfilmentStepMs ?? 0 })),
     ]);
     for (const running of [accounts, comms, media, commerce]) stoppers.push(() => running.stop());
