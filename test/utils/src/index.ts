@@ -32,3 +32,4 @@ export { buildWebApp, buildWebApps, hashWebApp, listMiniApps, SHELL_DIR, WEB_BUI
 export { createRegistry, type ServedMiniApp } from './web-registry.js';
 export { startWeb, type Web, type WebOptions } from './web.js';
 export { serveWebApps, type MiniAppToServe, type ServeWebAppsOptions, type WebRemote, type WebServers } from './web-servers.js';
+export { startMiniAppDevServer, type MiniAppDevServer } from './dev-server.js';
