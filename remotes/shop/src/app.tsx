@@ -54,11 +54,15 @@ export default function App({ context }: MiniAppProps<ApolloClient>) {
   );
 }
 
-const SECTIONS: { target: ShopTarget; label: string; current: (route: ShopRoute) => boolean }[] = [
-  { target: { page: 'catalogue' }, label: 'Catalogue', current: (route) => route.page === 'catalogue' || route.page === 'product' },
-  { target: { page: 'cart' }, label: 'Cart', current: (route) => route.page === 'cart' },
-  { target: { page: 'orders' }, label: 'Orders', current: (route) => route.page === 'orders' || route.page === 'order' },
+/** The header's sections, each with the pages that belong to it (a product to the catalogue, an order to the orders). */
+const SECTIONS: { target: ShopTarget; label: string; pages: ShopRoute['page'][] }[] = [
+  { target: { page: 'catalogue' }, label: 'Catalogue', pages: ['catalogue', 'product'] },
+  { target: { page: 'cart' }, label: 'Cart', pages: ['cart'] },
+  { target: { page: 'orders' }, label: 'Orders', pages: ['orders', 'order'] },
 ];
+
+/** `page` on the section's own page, `true` on another page of the section (a product, an order). */
+const currentness = (target: ShopTarget, pages: ShopRoute['page'][], route: ShopRoute) => (route.page === target.page ? 'page' : pages.includes(route.page) ? 'true' : undefined);
 
 /** The app's heading and its sections; the cart's link shows how many units it holds. */
 function ShopHeader({ title, route }: { title: string; route: ShopRoute }) {
@@ -69,9 +73,9 @@ function ShopHeader({ title, route }: { title: string; route: ShopRoute }) {
       <h1>{title}</h1>
       <nav aria-label={`${title} sections`}>
         <ul>
-          {SECTIONS.map(({ target, label, current }) => (
+          {SECTIONS.map(({ target, label, pages }) => (
             <li key={label}>
-              <ShopLink to={target} aria-current={current(route) ? 'page' : undefined}>
+              <ShopLink to={target} aria-current={currentness(target, pages, route)}>
                 {label}
                 {target.page === 'cart' && count !== undefined && (
                   <span className="shop-badge">
