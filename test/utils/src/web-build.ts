@@ -85,11 +85,13 @@ function workspaceClosure(dir: string, seen = new Set<string>()): Set<string> {
 
 /**
  * The hash of everything an app's build depends on: its own files, those of its workspace
- * dependencies (the SDK, the mini-app kit), the lockfile (every other dependency) and the recipe.
+ * dependencies (the SDK, the mini-app kit), the lockfile (every other dependency), the root
+ * TypeScript settings and the recipe.
  */
 export async function hashWebApp(dir: string): Promise<string> {
   const hash = createHash('sha256').update(BUILD_RECIPE).update('\0');
-  hash.update(await readFile(path.join(REPO_ROOT, 'pnpm-lock.yaml'))).update('\0');
+  // The lockfile pins every other dependency; vite reads the TypeScript settings it transforms with.
+  for (const file of ['pnpm-lock.yaml', 'tsconfig.json', 'tsconfig.base.json']) hash.update(await readFile(path.join(REPO_ROOT, file))).update('\0');
   for (const pkg of [...workspaceClosure(dir)].sort()) {
     for (const file of await listSources(pkg)) {
       hash.update(path.relative(REPO_ROOT, file)).update('\0').update(await readFile(file)).update('\0');
