@@ -1,7 +1,6 @@
-import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { print } from 'graphql';
 import type { SessionUser } from '@mega/mini-app-sdk';
 import { graphql } from './gql';
+import type { TypedDocumentString } from './gql/graphql';
 
 /** Refresh the access token when it has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -55,10 +54,6 @@ interface AuthPayload {
   user: SessionUser;
 }
 
-/** The id GraphQL Code Generator gave a document (its SHA-256), under which the gateway knows it. */
-export function persistedDocumentHash(document: TypedDocumentNode<unknown, never>): string | undefined {
-  return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
-}
 
 /**
  * A refused sign-in or sign-up, with the gateway's stable code (`UNAUTHENTICATED`, `BAD_USER_INPUT`,
@@ -152,11 +147,11 @@ export class Session {
   }
 
   /** Runs a persisted document by its id; with its text only when the gateway does not know the id (development). */
-  private async call<T, V>(document: TypedDocumentNode<T, V>, variables: V): Promise<T> {
-    const hash = persistedDocumentHash(document as TypedDocumentNode<unknown, never>);
-    let result = await this.post<T>({ variables, ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : { query: print(document) }) });
+  private async call<T, V>(document: TypedDocumentString<T, V>, variables: V): Promise<T> {
+    const hash = (document.__meta__ as { hash?: string } | undefined)?.hash;
+    let result = await this.post<T>({ variables, ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : { query: document.toString() }) });
     if (hash && result.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') {
-      result = await this.post<T>({ variables, query: print(document), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+      result = await this.post<T>({ variables, query: document.toString(), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
     }
     const error = result.errors?.[0];
     if (error || !result.data) throw new SessionError(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error?.message ?? 'The sign-in service did not answer.');
