@@ -90,7 +90,7 @@ async function main() {
   await lighthousePage.type('input[type="email"]', DEMO_USERS.alice.email);
   await lighthousePage.type('input[type="password"]', DEMO_USERS.alice.password);
   await lighthousePage.click('button[type="submit"]');
-  await lighthousePage.waitForFunction(() => document.body.textContent?.includes('Sign out'));
+  await lighthousePage.waitForFunction(() => (globalThis as unknown as { document: { body: { textContent: string | null } } }).document.body.textContent?.includes('Sign out'));
   const scores: Record<string, { performance: number; accessibility: number; lcpMs: number; tbtMs: number; cls: number }> = {};
   for (const [preset, config] of [
     ['desktop', desktopConfig],

@@ -8,7 +8,7 @@ import { SHARED } from '@mega/mini-app-sdk/federation';
  */
 function installReactHook() {
   const renderers = new Map<number, unknown>();
-  (window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown }).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+  (globalThis as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: unknown }).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
     renderers,
     supportsFiber: true,
     isDisabled: false,
@@ -69,8 +69,8 @@ describe('the shell and its mini-apps share one of each singleton', () => {
       return {
         containers: federation.__INSTANCES__.map((instance) => instance.name).sort(),
         shared,
-        reactRenderers: (window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: { renderers: Map<number, unknown> } }).__REACT_DEVTOOLS_GLOBAL_HOOK__.renderers.size,
-        apolloClients: ((window as unknown as Record<symbol, unknown[]>)[Symbol.for('apollo.devtools')] ?? []).length,
+        reactRenderers: (globalThis as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__: { renderers: Map<number, unknown> } }).__REACT_DEVTOOLS_GLOBAL_HOOK__.renderers.size,
+        apolloClients: ((globalThis as unknown as Record<symbol, unknown[]>)[Symbol.for('apollo.devtools')] ?? []).length,
       };
     });
 
