@@ -1,16 +1,19 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { useMutation } from '@apollo/client/react';
+import { useApolloClient, useMutation } from '@apollo/client/react';
 import { SdkErrorCode, type MiniAppContext } from '@mega/mini-app-sdk';
 import type { ChatMessageFragment } from './gql/graphql';
 import { addMessageToCache } from './message-cache';
 import { PENDING_PREFIX } from './message-item';
-import { CHAT_SEND_MESSAGE, CHAT_SET_TYPING } from './operations';
+import { CHAT_ATTACHMENT_VISIBILITY, CHAT_SEND_MESSAGE, CHAT_SET_TYPING, CHAT_SHARE_ATTACHMENT } from './operations';
 
 /** At most one typing report per this interval (the server drops more anyway). */
 const TYPING_REPORT_MS = 2000;
 
 interface PickedMedia {
   id: string;
+  title: string;
+  /** Only its owner can see it: sending it makes it visible to anyone with its link. */
+  private: boolean;
 }
 
 /**
@@ -19,6 +22,7 @@ interface PickedMedia {
  * never makes a second message. Photos and videos are picked from the media mini-app.
  */
 export function Composer({ conversationId, context, onSent }: { conversationId: string; context: MiniAppContext<unknown>; onSent: () => void }) {
+  const client = useApolloClient();
   const [body, setBody] = useState('');
   const [attachments, setAttachments] = useState<PickedMedia[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -38,7 +42,9 @@ export function Composer({ conversationId, context, onSent }: { conversationId: 
     setError(null);
     try {
       const { assetId } = await context.intents.dispatch('pick-media', { kinds: ['IMAGE', 'VIDEO', 'AUDIO'] });
-      setAttachments((current) => (current.some((asset) => asset.id === assetId) ? current : [...current, { id: assetId }]));
+      const { data } = await client.query({ query: CHAT_ATTACHMENT_VISIBILITY, variables: { id: assetId }, fetchPolicy: 'network-only' });
+      const picked = { id: assetId, title: data?.mediaAsset?.title ?? 'Attachment', private: data?.mediaAsset?.visibility === 'PRIVATE' };
+      setAttachments((current) => (current.some((asset) => asset.id === assetId) ? current : [...current, picked]));
     } catch (failure) {
       const code = (failure as { code?: string }).code;
       if (code === SdkErrorCode.INTENT_CANCELLED) return;
@@ -69,6 +75,11 @@ export function Composer({ conversationId, context, onSent }: { conversationId: 
     setError(null);
     onSent();
     try {
+      // The other members can see only what is not PRIVATE: sending it makes it visible to anyone with its link, and says so.
+      for (const asset of attachments.filter((picked) => picked.private)) {
+        await client.mutate({ mutation: CHAT_SHARE_ATTACHMENT, variables: { id: asset.id } });
+        context.notifications.notify({ kind: 'info', message: `“${asset.title}” is now visible to anyone with its link, so that the conversation can see it.` });
+      }
       await sendMessage({
         variables: { input: { conversationId, body: text, attachmentIds: attachments.map((asset) => asset.id), clientMutationId } },
         optimisticResponse: { __typename: 'Mutation', sendMessage: optimistic },
@@ -94,10 +105,11 @@ export function Composer({ conversationId, context, onSent }: { conversationId: 
       )}
       {attachments.length > 0 && (
         <ul className="chat-picked" aria-label="To attach">
-          {attachments.map((asset, index) => (
+          {attachments.map((asset) => (
             <li key={asset.id}>
-              Photo {index + 1}
-              <button type="button" aria-label={`Remove photo ${index + 1}`} onClick={() => setAttachments((current) => current.filter((other) => other.id !== asset.id))}>
+              {asset.title}
+              {asset.private && <span className="chat-visibility-note"> (will be visible to anyone with its link)</span>}
+              <button type="button" aria-label={`Remove ${asset.title}`} onClick={() => setAttachments((current) => current.filter((other) => other.id !== asset.id))}>
                 ×
               </button>
             </li>

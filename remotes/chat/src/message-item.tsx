@@ -28,8 +28,8 @@ export function MessageItem({ message, own }: { message: ChatMessageFragment; ow
             }
             return (
               <li key={attachment.id} className="chat-media">
-                {attachment.kind === 'IMAGE' && attachment.thumbnailUrl ? (
-                  <img src={attachment.thumbnailUrl} alt={attachment.title} width={160} height={120} loading="lazy" />
+                {attachment.kind === 'IMAGE' && (attachment.thumbnailUrl ?? attachment.url) ? (
+                  <img src={(attachment.thumbnailUrl ?? attachment.url)!} alt={attachment.title} width={160} height={120} loading="lazy" />
                 ) : (
                   <span aria-hidden="true">{attachment.kind === 'VIDEO' ? '🎬' : attachment.kind === 'AUDIO' ? '🎵' : '🖼️'}</span>
                 )}

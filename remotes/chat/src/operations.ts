@@ -138,3 +138,23 @@ export const CHAT_MARK_READ = graphql(`
     }
   }
 `);
+
+/** Whether a picked asset can be seen by the conversation (a PRIVATE one cannot). */
+export const CHAT_ATTACHMENT_VISIBILITY = graphql(`
+  query ChatAttachmentVisibility($id: ID!) {
+    mediaAsset(id: $id) {
+      id
+      title
+      visibility
+    }
+  }
+`);
+
+export const CHAT_SHARE_ATTACHMENT = graphql(`
+  mutation ChatShareAttachment($id: ID!) {
+    updateMediaAsset(id: $id, input: { visibility: UNLISTED }) {
+      id
+      visibility
+    }
+  }
+`);

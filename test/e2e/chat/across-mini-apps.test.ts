@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+import { DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+import { encodePng } from '../../../subgraphs/media/src/images/png.js';
 
 type Attachment = { __typename: 'Product'; id: string; title: string } | { __typename: 'MediaAsset'; id: string; title: string };
 
@@ -26,6 +27,9 @@ describe('chat, media and shop together', () => {
   }
 
   const thread = (page: Page) => page.getByRole('list', { name: /^Messages with/ });
+  const goTo = (page: Page, title: string) => page.getByRole('navigation', { name: 'Mini-apps' }).getByRole('link', { name: title }).click();
+  const pictureLoaded = (page: Page, name: string) =>
+    page.getByRole('img', { name }).first().evaluate((image: { complete: boolean; naturalWidth: number }) => image.complete && image.naturalWidth > 0);
 
   async function openConversation(page: Page, name: string) {
     await page.goto(web.appUrl('chat'));
@@ -87,6 +91,60 @@ describe('chat, media and shop together', () => {
     await alice.getByRole('button', { name: 'Open the conversation' }).click();
     await alice.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
     await expect(thread(alice).locator('li.chat-message', { hasText: 'Look at this one' }).locator('.chat-product').textContent()).resolves.toContain(title);
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it('attaches an image uploaded in media to a message the other member sees, and a rename in media shows in the chat at once, without asking the server', async () => {
+    const alice = await web.newPage();
+    const bob = await web.newPage();
+    await web.signIn(alice, DEMO_USERS.alice);
+    await web.signIn(bob, DEMO_USERS.bob);
+    await openConversation(bob, DEMO_USERS.alice.displayName);
+
+    // Upload in media.
+    await goTo(alice, 'Media');
+    const chooser = alice.waitForEvent('filechooser');
+    await alice.getByRole('button', { name: 'Upload…' }).click();
+    const data = Buffer.alloc(40 * 30 * 4, 180);
+    await (await chooser).setFiles({ name: 'harbour.png', mimeType: 'image/png', buffer: encodePng({ width: 40, height: 30, data }) });
+    await alice.getByRole('list', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: 'harbour.png' }).getByText('Ready').waitFor();
+
+    // Attach it in chat (the shell's dialog shows media's picker) and send.
+    await goTo(alice, 'Chat');
+    await alice.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await alice.getByRole('button', { name: 'Attach a photo or video' }).click();
+    const dialog = alice.getByRole('dialog', { name: 'Pick a photo or video' });
+    await dialog.getByRole('button', { name: 'harbour' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await alice.getByRole('list', { name: 'To attach' }).getByText('will be visible to anyone with its link').waitFor();
+    await alice.getByRole('textbox', { name: 'Message' }).fill('From the trip');
+    await alice.getByRole('button', { name: 'Send' }).click();
+
+    const inBob = thread(bob).locator('li.chat-message', { hasText: 'From the trip' });
+    await inBob.getByRole('img', { name: 'harbour' }).waitFor();
+    await eventually(async () => expect(await pictureLoaded(bob, 'harbour')).toBe(true));
+    const stored = await lastMessage(aliceAndBob);
+    expect(stored.attachments).toEqual([{ __typename: 'MediaAsset', id: expect.any(String), title: 'harbour' }]);
+
+    // Rename in media; the chat's thread, shown again from the one cache, has the new title, and no thread query went out.
+    await goTo(alice, 'Media');
+    await alice.getByRole('list', { name: 'Your media' }).getByRole('link', { name: 'harbour' }).click();
+    await alice.getByRole('textbox', { name: 'Title' }).fill('Harbour at dusk');
+    await alice.getByRole('button', { name: 'Save title' }).click();
+    await alice.getByRole('heading', { level: 2, name: 'Harbour at dusk' }).waitFor();
+    const operations: string[] = [];
+    alice.on('request', (request) => {
+      const body = request.postData();
+      if (request.url() === web.gatewayUrl && body) operations.push((JSON.parse(body) as { operationName?: string }).operationName ?? '?');
+    });
+    await goTo(alice, 'Chat');
+    await alice.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    const inAlice = thread(alice).locator('li.chat-message', { hasText: 'From the trip' });
+    await inAlice.getByRole('img', { name: 'Harbour at dusk' }).waitFor();
+    await expect(inAlice.locator('.chat-media-title').textContent()).resolves.toBe('Harbour at dusk');
+    expect(operations).not.toContain('ChatThread');
+    expect((await lastMessage(aliceAndBob)).attachments).toEqual([{ __typename: 'MediaAsset', id: stored.attachments[0]!.id, title: 'Harbour at dusk' }]);
     await alice.context().close();
     await bob.context().close();
   });

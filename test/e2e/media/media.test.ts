@@ -260,8 +260,8 @@ describe('the media mini-app in the shell', () => {
     await expect(focused(choices.getByRole('button').nth(1))).resolves.toBe(true);
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden' });
-    await page.getByRole('list', { name: 'To attach' }).getByText('Photo 1').waitFor();
     const chosen = media.filter((asset) => asset.url !== null)[1]!;
+    await page.getByRole('list', { name: 'To attach' }).getByText(chosen.title).waitFor();
 
     await page.getByRole('button', { name: 'Send' }).click();
     await eventually(async () => {

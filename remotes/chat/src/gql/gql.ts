@@ -22,6 +22,8 @@ type Documents = {
     "\n  mutation ChatSendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...ChatMessage\n      conversation {\n        id\n      }\n    }\n  }\n": typeof types.ChatSendMessageDocument,
     "\n  mutation ChatSetTyping($conversationId: ID!) {\n    setTyping(conversationId: $conversationId)\n  }\n": typeof types.ChatSetTypingDocument,
     "\n  mutation ChatMarkRead($conversationId: ID!, $seq: Int!) {\n    markRead(conversationId: $conversationId, seq: $seq) {\n      id\n      unreadCount\n    }\n  }\n": typeof types.ChatMarkReadDocument,
+    "\n  query ChatAttachmentVisibility($id: ID!) {\n    mediaAsset(id: $id) {\n      id\n      title\n      visibility\n    }\n  }\n": typeof types.ChatAttachmentVisibilityDocument,
+    "\n  mutation ChatShareAttachment($id: ID!) {\n    updateMediaAsset(id: $id, input: { visibility: UNLISTED }) {\n      id\n      visibility\n    }\n  }\n": typeof types.ChatShareAttachmentDocument,
 };
 const documents: Documents = {
     "\n  fragment ChatMessage on Message {\n    id\n    seq\n    body\n    sentAt\n    clientMutationId\n    sender {\n      id\n      displayName\n      avatarUrl\n    }\n    attachments {\n      ... on MediaAsset {\n        id\n        kind\n        title\n        thumbnailUrl\n        url\n      }\n      ... on Product {\n        id\n        title\n        price {\n          formatted\n        }\n      }\n    }\n  }\n": types.ChatMessageFragmentDoc,
@@ -32,6 +34,8 @@ const documents: Documents = {
     "\n  mutation ChatSendMessage($input: SendMessageInput!) {\n    sendMessage(input: $input) {\n      ...ChatMessage\n      conversation {\n        id\n      }\n    }\n  }\n": types.ChatSendMessageDocument,
     "\n  mutation ChatSetTyping($conversationId: ID!) {\n    setTyping(conversationId: $conversationId)\n  }\n": types.ChatSetTypingDocument,
     "\n  mutation ChatMarkRead($conversationId: ID!, $seq: Int!) {\n    markRead(conversationId: $conversationId, seq: $seq) {\n      id\n      unreadCount\n    }\n  }\n": types.ChatMarkReadDocument,
+    "\n  query ChatAttachmentVisibility($id: ID!) {\n    mediaAsset(id: $id) {\n      id\n      title\n      visibility\n    }\n  }\n": types.ChatAttachmentVisibilityDocument,
+    "\n  mutation ChatShareAttachment($id: ID!) {\n    updateMediaAsset(id: $id, input: { visibility: UNLISTED }) {\n      id\n      visibility\n    }\n  }\n": types.ChatShareAttachmentDocument,
 };
 
 /**
@@ -80,6 +84,14 @@ export function graphql(source: "\n  mutation ChatSetTyping($conversationId: ID!
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation ChatMarkRead($conversationId: ID!, $seq: Int!) {\n    markRead(conversationId: $conversationId, seq: $seq) {\n      id\n      unreadCount\n    }\n  }\n"): (typeof documents)["\n  mutation ChatMarkRead($conversationId: ID!, $seq: Int!) {\n    markRead(conversationId: $conversationId, seq: $seq) {\n      id\n      unreadCount\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ChatAttachmentVisibility($id: ID!) {\n    mediaAsset(id: $id) {\n      id\n      title\n      visibility\n    }\n  }\n"): (typeof documents)["\n  query ChatAttachmentVisibility($id: ID!) {\n    mediaAsset(id: $id) {\n      id\n      title\n      visibility\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ChatShareAttachment($id: ID!) {\n    updateMediaAsset(id: $id, input: { visibility: UNLISTED }) {\n      id\n      visibility\n    }\n  }\n"): (typeof documents)["\n  mutation ChatShareAttachment($id: ID!) {\n    updateMediaAsset(id: $id, input: { visibility: UNLISTED }) {\n      id\n      visibility\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
