@@ -1,58 +1,62 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import { CAPABILITIES, SdkError, SdkErrorCode } from './capabilities.js';
 import { INTENT_TYPES } from './intents.js';
 import { checkSdkRange, isSemverRange, SDK_VERSION } from './version.js';
 
+// zod/mini: the shell's first paint loads the SDK, and zod/mini is a third of zod's size there. It
+// words its messages only with a locale: English, as zod itself sets it.
+z.config(en());
+
 /** Largest registry the shell reads. */
 export const MAX_REGISTRY_APPS = 50;
 
-const semverRange = z.string().min(1).max(64).refine(isSemverRange, 'not a semver range');
+const semverRange = z.string().check(z.minLength(1), z.maxLength(64), z.refine(isSemverRange, 'not a semver range'));
 
 /** One mini-app as the registry lists it. */
-export const miniAppEntrySchema = z
-  .object({
-    /** Unique, lower case: also its Module Federation name. */
-    id: z.string().regex(/^[a-z][a-z0-9-]{1,31}$/, 'lower-case letters, digits and dashes, 2 to 32, starting with a letter'),
-    title: z.string().trim().min(1).max(40),
-    /** An emoji or a short text shown in the navigation. */
-    icon: z.string().trim().min(1).max(8),
-    /** Where the shell mounts it: `/chat`, `/shop`, ... */
-    route: z.string().regex(/^\/[a-z0-9-]{1,32}$/, 'one path segment such as /chat'),
-    /** The remote's `mf-manifest.json`, absolute. */
-    manifestUrl: z.url({ protocol: /^https?$/ }),
-    /** The SDK versions the mini-app works with, e.g. `^1.0.0`. */
-    sdk: semverRange,
-    capabilities: z.array(z.enum(CAPABILITIES)).max(CAPABILITIES.length),
-    /** Intents it handles for the other mini-apps. @default [] */
-    handles: z.array(z.enum(INTENT_TYPES)).max(INTENT_TYPES.length).default([]),
-  })
-  .strict();
+export const miniAppEntrySchema = z.strictObject({
+  /** Unique, lower case: also its Module Federation name. */
+  id: z.string().check(z.regex(/^[a-z][a-z0-9-]{1,31}$/, 'lower-case letters, digits and dashes, 2 to 32, starting with a letter')),
+  title: z.string().check(z.trim(), z.minLength(1), z.maxLength(40)),
+  /** An emoji or a short text shown in the navigation. */
+  icon: z.string().check(z.trim(), z.minLength(1), z.maxLength(8)),
+  /** Where the shell mounts it: `/chat`, `/shop`, ... */
+  route: z.string().check(z.regex(/^\/[a-z0-9-]{1,32}$/, 'one path segment such as /chat')),
+  /** The remote's `mf-manifest.json`, absolute. */
+  manifestUrl: z.url({ protocol: /^https?$/ }),
+  /** The SDK versions the mini-app works with, e.g. `^1.0.0`. */
+  sdk: semverRange,
+  capabilities: z.array(z.enum(CAPABILITIES)).check(z.maxLength(CAPABILITIES.length)),
+  /** Intents it handles for the other mini-apps. @default [] */
+  handles: z._default(z.array(z.enum(INTENT_TYPES)).check(z.maxLength(INTENT_TYPES.length)), []),
+});
 export type MiniAppEntry = z.infer<typeof miniAppEntrySchema>;
 
 export const registrySchema = z
-  .object({
+  .strictObject({
     /** The registry format; this SDK reads version 1. */
     version: z.literal(1),
-    apps: z.array(miniAppEntrySchema).max(MAX_REGISTRY_APPS),
+    apps: z.array(miniAppEntrySchema).check(z.maxLength(MAX_REGISTRY_APPS)),
   })
-  .strict()
-  .superRefine((registry, ctx) => {
-    for (const key of ['id', 'route'] as const) {
-      const seen = new Set<string>();
-      registry.apps.forEach((app, index) => {
-        if (seen.has(app[key])) ctx.addIssue({ code: 'custom', path: ['apps', index, key], message: `duplicate ${key} "${app[key]}"` });
-        seen.add(app[key]);
-      });
-    }
-    const handled = new Map<string, string>();
-    registry.apps.forEach((app, index) => {
-      for (const type of app.handles) {
-        const other = handled.get(type);
-        if (other) ctx.addIssue({ code: 'custom', path: ['apps', index, 'handles'], message: `"${type}" is already handled by "${other}"` });
-        handled.set(type, app.id);
+  .check(
+    z.superRefine((registry, ctx) => {
+      for (const key of ['id', 'route'] as const) {
+        const seen = new Set<string>();
+        registry.apps.forEach((app, index) => {
+          if (seen.has(app[key])) ctx.addIssue({ code: 'custom', path: ['apps', index, key], message: `duplicate ${key} "${app[key]}"` });
+          seen.add(app[key]);
+        });
       }
-    });
-  });
+      const handled = new Map<string, string>();
+      registry.apps.forEach((app, index) => {
+        for (const type of app.handles) {
+          const other = handled.get(type);
+          if (other) ctx.addIssue({ code: 'custom', path: ['apps', index, 'handles'], message: `"${type}" is already handled by "${other}"` });
+          handled.set(type, app.id);
+        }
+      });
+    }),
+  );
 export type Registry = z.infer<typeof registrySchema>;
 
 /**
