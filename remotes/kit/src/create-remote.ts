@@ -55,14 +55,15 @@ function routesInUse(remotesDir: string): string[] {
 }
 
 /**
- * Writes `src/gql/` of one app with the repository's GraphQL Code Generator config (codegen.ts),
- * limited to that app.
+ * Writes `src/gql/` of one mini-app with the repository's GraphQL Code Generator config
+ * (codegen.ts): the options of its mini-apps, for this one's folder.
  */
 export async function generateOperations(dir: string): Promise<void> {
   const { generate } = await import('@graphql-codegen/cli');
   const { default: config } = (await import(pathToFileURL(path.join(REPO_ROOT, 'codegen.ts')).href)) as { default: { schema: string; generates: Record<string, object> } };
-  const template = config.generates['shell-web/src/gql/'];
-  if (!template) throw new Error('codegen.ts has no output for shell-web/src/gql/ to follow');
+  // A mini-app's output options (the shell's differ: it keeps its operations as strings).
+  const template = Object.entries(config.generates).find(([output]) => output.startsWith('remotes/'))?.[1];
+  if (!template) throw new Error('codegen.ts has no output for a mini-app (remotes/<name>/src/gql/) to follow');
   const source = path.join(dir, 'src');
   await generate(
     {

@@ -9,8 +9,8 @@ import { DEMO_USERS, REPO_ROOT, startWeb, type Web } from '@mega/test-utils';
 
 /**
  * Links a mini-app made outside the workspace to what the workspace installed, as `pnpm install`
- * would: its `@mega/*` dependencies to their packages, the others to the copies the kit and the
- * shell resolve (the same versions the template names).
+ * would: its `@mega/*` dependencies to their packages, the others to the copies the shell and the
+ * kit resolve (the same versions the template names).
  */
 async function linkDependencies(dir: string): Promise<void> {
   const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
@@ -19,7 +19,7 @@ async function linkDependencies(dir: string): Promise<void> {
     const target =
       name in workspace
         ? path.join(REPO_ROOT, workspace[name]!)
-        : ['remotes/kit', 'shell-web'].map((pkg) => path.join(REPO_ROOT, pkg, 'node_modules', name)).find((candidate) => existsSync(candidate));
+        : ['shell-web', 'remotes/kit'].map((pkg) => path.join(REPO_ROOT, pkg, 'node_modules', name)).find((candidate) => existsSync(candidate));
     if (!target) throw new Error(`${name} is installed nowhere in the workspace`);
     const link = path.join(dir, 'node_modules', name);
     await mkdir(path.dirname(link), { recursive: true });

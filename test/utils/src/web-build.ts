@@ -66,16 +66,20 @@ async function listSources(dir: string): Promise<string[]> {
   return files.sort();
 }
 
-/** The package folders of `dir`'s `workspace:` dependencies, transitively, `dir` included. */
-function workspaceClosure(dir: string, seen = new Set<string>()): Set<string> {
+/**
+ * The package folders of `dir`'s `workspace:` dependencies, `dir` included: its own dependencies and
+ * devDependencies, and the (runtime) dependencies of those, transitively. A workspace package's
+ * devDependencies are not in another's build (the kit's dev host uses the shell only in `vite` dev).
+ */
+function workspaceClosure(dir: string, seen = new Set<string>(), top = true): Set<string> {
   if (seen.has(dir)) return seen;
   seen.add(dir);
   const manifest = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-  for (const [name, range] of Object.entries({ ...manifest.dependencies, ...manifest.devDependencies })) {
+  for (const [name, range] of Object.entries({ ...manifest.dependencies, ...(top ? manifest.devDependencies : {}) })) {
     if (!range.startsWith('workspace:')) continue;
     const linked = path.join(dir, 'node_modules', name);
     try {
-      workspaceClosure(realpathSync(linked), seen);
+      workspaceClosure(realpathSync(linked), seen, false);
     } catch {
       throw new Error(`${name} (a workspace dependency of ${path.relative(REPO_ROOT, dir)}) is not installed: run pnpm install`);
     }
