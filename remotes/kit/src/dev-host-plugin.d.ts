@@ -8,7 +8,6 @@ export declare const DEFAULT_DEV_GATEWAY_URL: string;
  * signs in to the gateway and renders the mini-app's root component with a real `MiniAppContext`
  * and a GraphQL client like the shell's. The page talks to `/graphql` on its own origin, which the
  * dev server forwards (HTTP and WebSocket) to `GATEWAY_URL`: the gateway needs no CORS entry for it.
- * @param name the remote's name, checked against `miniApp.id` in its package.json
  * @param app the root component's file, relative to the mini-app's folder
  */
-export declare function devHost(options: { name: string; app: string }): Plugin;
+export declare function devHost(options: { app: string }): Plugin;

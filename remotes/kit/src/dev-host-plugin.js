@@ -18,7 +18,7 @@ export const DEFAULT_DEV_GATEWAY_URL = 'http://127.0.0.1:4000/graphql';
  * and a GraphQL client like the shell's. The page talks to `/graphql` on its own origin, which the
  * dev server forwards (HTTP and WebSocket) to `GATEWAY_URL`: the gateway needs no CORS entry for it.
  */
-export function devHost({ name, app }) {
+export function devHost({ app }) {
   const gatewayUrl = new URL(process.env.GATEWAY_URL || DEFAULT_DEV_GATEWAY_URL);
   let root = process.cwd();
   let miniApp;
@@ -39,7 +39,6 @@ export function devHost({ name, app }) {
     configResolved(config) {
       root = config.root;
       miniApp = readMiniAppPackage(root).miniApp;
-      if (miniApp.id !== name) throw new Error(`${path.join(root, 'package.json')}: miniApp.id is "${miniApp.id}" but the vite config names the remote "${name}"`);
     },
     resolveId: (id) => (id === APP_MODULE ? `\0${APP_MODULE}` : undefined),
     load(id) {

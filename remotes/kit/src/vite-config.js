@@ -6,9 +6,21 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { MINI_APP_EXPOSE, SHARED } from '@mega/mini-app-sdk/federation';
 import { devHost } from './dev-host-plugin.js';
+import { readMiniAppPackage } from './mini-app-package.js';
 
 /** The build's only input besides what the federation plugin emits: a mini-app has no page of its own. */
 const BUILD_ENTRY = 'virtual:mini-app-build-entry';
+
+/** The shell registers a remote under its registry id (`miniApp.id`): its Module Federation name must be the same. */
+function sameName(name) {
+  return {
+    name: 'mini-app-name',
+    configResolved(config) {
+      const { miniApp } = readMiniAppPackage(config.root);
+      if (miniApp.id !== name) throw new Error(`${config.root}/package.json: miniApp.id is "${miniApp.id}" but the vite config names the remote "${name}"`);
+    },
+  };
+}
 
 /**
  * The whole vite config of a mini-app (a Module Federation remote).
@@ -32,6 +44,7 @@ export function defineMiniAppConfig({ name, port, exposes }) {
       command === 'build'
         ? [
             react(),
+            sameName(name),
             {
               name: 'mini-app-build-entry',
               resolveId: (id) => (id === BUILD_ENTRY ? `\0${BUILD_ENTRY}` : undefined),
@@ -39,6 +52,6 @@ export function defineMiniAppConfig({ name, port, exposes }) {
             },
             federation({ name, filename: 'remoteEntry.js', manifest: true, dts: false, exposes, shared: SHARED }),
           ]
-        : [react(), devHost({ name, app: exposes[MINI_APP_EXPOSE] })],
+        : [react(), sameName(name), devHost({ app: exposes[MINI_APP_EXPOSE] })],
   }));
 }
