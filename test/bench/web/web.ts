@@ -5,7 +5,8 @@
  * - the time from navigation start to the first mini-app being interactive (median of N loads);
  * - Lighthouse 12 performance and accessibility scores (desktop and mobile presets) of the
  *   signed-in shell showing the chat mini-app.
- * Targets (issue 5): ≤ 150 KB, ≤ 1.5 s, performance ≥ 90, accessibility ≥ 95.
+ * Targets (issue 5): ≤ 150 KB (150,000 bytes) at both, ≤ 1.5 s, performance ≥ 90, accessibility ≥ 95
+ * in both presets; the report says which are met.
  *
  * Env: BENCH_WEB_RUNS (loads per timing, default 7).
  */
@@ -17,7 +18,7 @@ import type { Page } from 'playwright-core';
 import { CHROMIUM_LAUNCH_OPTIONS, DEMO_USERS, startWeb } from '@mega/test-utils';
 
 const RUNS = Number(process.env.BENCH_WEB_RUNS ?? 7);
-const TARGETS = { initialKiB: 150, interactiveMs: 1500, performance: 90, accessibility: 95 };
+const TARGETS = { initialKB: 150, interactiveMs: 1500, performance: 90, accessibility: 95 };
 
 interface Transfer {
   url: string;
@@ -118,19 +119,25 @@ async function main() {
     firstMiniAppInteractiveMs: { median: Math.round(median(interactive)), runs: interactive.map(Math.round) },
     lighthouse: scores,
   };
+  const targetsMet = {
+    initial: [signInAssets, shellAssets].every((assets) => sum(assets, 'gzipBytes') <= TARGETS.initialKB * 1000),
+    firstMiniAppInteractive: report.firstMiniAppInteractiveMs.median <= TARGETS.interactiveMs,
+    lighthouse: Object.values(scores).every((score) => score.performance >= TARGETS.performance && score.accessibility >= TARGETS.accessibility),
+  };
+  const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
   const largest = [...shellAssets].sort((a, b) => b.gzipBytes - a.gzipBytes).slice(0, 8);
   console.log(`
 The web shell (production builds on localhost, Chromium ${await browser.version()})
 
   initial JS+CSS before any mini-app   at sign-in ${report.initial.signIn.gzipKiB.toFixed(1)} KiB gzip (${report.initial.signIn.files} files, ${report.initial.signIn.kib.toFixed(1)} KiB raw)
-                                      signed in  ${report.initial.signedIn.gzipKiB.toFixed(1)} KiB gzip (${report.initial.signedIn.files} files, ${report.initial.signedIn.kib.toFixed(1)} KiB raw)   target ≤ ${TARGETS.initialKiB} KB
-  navigation start to chat interactive  median ${report.firstMiniAppInteractiveMs.median} ms of ${RUNS} (${report.firstMiniAppInteractiveMs.runs.join(', ')})   target ≤ ${TARGETS.interactiveMs} ms
+                                      signed in  ${report.initial.signedIn.gzipKiB.toFixed(1)} KiB gzip (${report.initial.signedIn.files} files, ${report.initial.signedIn.kib.toFixed(1)} KiB raw)   target ≤ ${TARGETS.initialKB} KB: ${met(targetsMet.initial)}
+  navigation start to chat interactive  median ${report.firstMiniAppInteractiveMs.median} ms of ${RUNS} (${report.firstMiniAppInteractiveMs.runs.join(', ')})   target ≤ ${TARGETS.interactiveMs} ms: ${met(targetsMet.firstMiniAppInteractive)}
   Lighthouse 12 (signed in, /chat)      desktop: performance ${scores.desktop!.performance}, accessibility ${scores.desktop!.accessibility} (LCP ${scores.desktop!.lcpMs} ms, TBT ${scores.desktop!.tbtMs} ms, CLS ${scores.desktop!.cls})
-                                        mobile:  performance ${scores.mobile!.performance}, accessibility ${scores.mobile!.accessibility} (LCP ${scores.mobile!.lcpMs} ms, TBT ${scores.mobile!.tbtMs} ms, CLS ${scores.mobile!.cls})   targets ≥ ${TARGETS.performance}, ≥ ${TARGETS.accessibility}
+                                        mobile:  performance ${scores.mobile!.performance}, accessibility ${scores.mobile!.accessibility} (LCP ${scores.mobile!.lcpMs} ms, TBT ${scores.mobile!.tbtMs} ms, CLS ${scores.mobile!.cls})   targets ≥ ${TARGETS.performance}, ≥ ${TARGETS.accessibility}: ${met(targetsMet.lighthouse)}
 
   largest shell files (gzip): ${largest.map((transfer) => `${new URL(transfer.url).pathname.split('/').pop()} ${kib(transfer.gzipBytes).toFixed(1)} KiB`).join(', ')}
 `);
-  console.log(JSON.stringify(report));
+  console.log(JSON.stringify({ ...report, targetsMet }));
 }
 
 await main();
