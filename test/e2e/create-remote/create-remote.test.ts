@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRemote } from '@mega/mini-app-kit/create-remote';
-import { DEMO_USERS, REPO_ROOT, startWeb, type Web } from '@mega/test-utils';
+import { buildWebApp, DEMO_USERS, REPO_ROOT, startWeb, type Web } from '@mega/test-utils';
 
 /**
  * Links a mini-app made outside the workspace to what the workspace installed, as `pnpm install`
@@ -68,6 +68,37 @@ describe('pnpm create-remote makes a mini-app that builds, registers and runs in
     await page.getByRole('button', { name: 'Say hello' }).click();
     await page.getByRole('region', { name: 'Notifications' }).getByText('Hello from Hello').waitFor();
     expect(errors).toEqual([]);
+  });
+
+  it('is picked up by a reload of the shell once rebuilt and redeployed alone, the shell untouched', async () => {
+    const page = await web.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await web.signIn(page);
+    await page.goto(web.appUrl(name));
+    await page.getByRole('button', { name: 'Say hello' }).waitFor();
+    const shellPage = async () => (await fetch(`${web.shellUrl}/`)).text();
+    const shellBefore = await shellPage();
+
+    // The team changes its mini-app, builds it and deploys the new build where the old one was.
+    const app = path.join(dir, 'src/app.tsx');
+    await writeFile(app, (await readFile(app, 'utf8')).replace('Say hello', 'Say hello again'));
+    const previous = web.remotes.get(name)!.outDir;
+    const next = await buildWebApp(dir);
+    expect(next.outDir).not.toBe(previous);
+    await web.deployRemote(name, next.outDir);
+
+    await page.reload();
+    await page.getByRole('button', { name: 'Say hello again' }).waitFor();
+    await expect(page.getByRole('button', { name: 'Say hello', exact: true }).count()).resolves.toBe(0);
+    await expect(shellPage()).resolves.toBe(shellBefore);
+    expect(errors).toEqual([]);
+
+    // And a rollback is a deployment of the previous build.
+    await web.deployRemote(name, previous);
+    await page.reload();
+    await page.getByRole('button', { name: 'Say hello', exact: true }).waitFor();
+    await page.context().close();
   });
 
   it('refuses a name that is not a mini-app id, and one whose folder or route exists already', async () => {

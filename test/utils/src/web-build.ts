@@ -126,11 +126,13 @@ async function viteBuild(dir: string, outDir: string): Promise<void> {
   if (code !== 0) throw new Error(`vite build of ${path.relative(REPO_ROOT, dir)} exited with ${code}:\n${output.slice(-4000)}`);
 }
 
-/** Removes all but the newest `KEPT_OLD_BUILDS` other builds of an app. */
+/** Removes all but the newest `KEPT_OLD_BUILDS` other builds of an app, and its builds left half-done an hour ago or more. */
 async function pruneOldBuilds(cacheDir: string, name: string, current: string): Promise<void> {
-  const entries = (await readdir(cacheDir)).filter((entry) => entry.startsWith(`${name}-`) && /^[0-9a-f]{16}$/.test(entry.slice(name.length + 1)) && entry !== current);
+  const entries = (await readdir(cacheDir)).filter((entry) => entry.startsWith(`${name}-`) && entry !== current);
   const dated = await Promise.all(entries.map(async (entry) => ({ entry, mtime: (await stat(path.join(cacheDir, entry))).mtimeMs })));
-  const old = dated.sort((a, b) => b.mtime - a.mtime).slice(KEPT_OLD_BUILDS);
+  const builds = dated.filter(({ entry }) => /^[0-9a-f]{16}$/.test(entry.slice(name.length + 1)));
+  const abandoned = dated.filter(({ entry, mtime }) => /^[0-9a-f]{16}\.building-/.test(entry.slice(name.length + 1)) && Date.now() - mtime > 3_600_000);
+  const old = [...builds.sort((a, b) => b.mtime - a.mtime).slice(KEPT_OLD_BUILDS), ...abandoned];
   await Promise.all(old.map(({ entry }) => rm(path.join(cacheDir, entry), { recursive: true, force: true })));
 }
 
@@ -140,15 +142,15 @@ const inProcess = new Map<string, Promise<WebBuild>>();
  * The production build of one web app (the shell or a mini-app), from the cache when its inputs
  * are unchanged ({@link hashWebApp}). A build is written to a folder of its own and then renamed
  * into place, so that several processes building at once never see a half-written build, and
- * calls within one process share one build.
+ * calls within one process share one build of the same inputs.
  */
-export function buildWebApp(dir: string, options: Omit<BuildWebAppsOptions, 'concurrency'> = {}): Promise<WebBuild> {
+export async function buildWebApp(dir: string, options: Omit<BuildWebAppsOptions, 'concurrency'> = {}): Promise<WebBuild> {
   const cacheDir = options.cacheDir ?? WEB_BUILD_CACHE_DIR;
-  const key = `${cacheDir}\0${dir}`;
+  const hash = await hashWebApp(dir);
+  const key = `${cacheDir}\0${dir}\0${hash}`;
   const running = inProcess.get(key);
   if (running) return running.then((build) => ({ ...build, built: false, ms: 0 }));
   const promise = (async (): Promise<WebBuild> => {
-    const hash = await hashWebApp(dir);
     const name = path.basename(dir);
     const outDir = path.join(cacheDir, `${name}-${hash}`);
     if (existsSync(outDir)) return { dir, outDir, hash, built: false, ms: 0 };

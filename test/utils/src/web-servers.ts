@@ -31,8 +31,8 @@ export interface WebRemote {
   id: string;
   /** Its package folder. */
   dir: string;
-  /** Its (cached, immutable) build. */
-  outDir: string;
+  /** The (cached, immutable) build served now. */
+  readonly outDir: string;
   /** Where it is served, or would be while stopped. */
   readonly port: number;
   /** The registry's `manifestUrl` for it. */
@@ -56,6 +56,11 @@ export interface WebServers {
    * moving a mini-app is a registry change, its build stays the same.
    */
   startRemote(id: string, options?: { port?: number }): Promise<void>;
+  /**
+   * Serves another build of a mini-app where it is served now, as its team deploys a new version
+   * (or rolls back): same URL, same registry; the shell is not rebuilt.
+   */
+  deployRemote(id: string, outDir: string): Promise<void>;
   /** Closes every server. Idempotent. */
   stop(): Promise<void>;
 }
@@ -91,6 +96,11 @@ export async function serveWebApps(options: ServeWebAppsOptions): Promise<WebSer
     if (port !== undefined) remote.port = port;
     remote.server = await serveStatic({ root: remote.outDir, port: remote.port, cors: true, ...(options.tls ? { tls: options.tls } : {}) });
   };
+  const deployRemote = async (id: string, outDir: string) => {
+    await stopRemote(id);
+    state(id).outDir = outDir;
+    await startRemote(id);
+  };
   let shell: StaticServer | undefined;
   const stop = async () => {
     await Promise.all([shell?.close(), ...[...states.keys()].map(stopRemote)]);
@@ -120,7 +130,9 @@ export async function serveWebApps(options: ServeWebAppsOptions): Promise<WebSer
         {
           id,
           dir: remote.pkg.dir,
-          outDir: remote.outDir,
+          get outDir() {
+            return remote.outDir;
+          },
           get port() {
             return remote.port;
           },
@@ -136,6 +148,7 @@ export async function serveWebApps(options: ServeWebAppsOptions): Promise<WebSer
     registry,
     stopRemote,
     startRemote,
+    deployRemote,
     stop,
   };
 }

@@ -136,6 +136,7 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
       appUrl: (id) => `${shellUrl}${route(id)}`,
       stopRemote: servers.stopRemote,
       startRemote: servers.startRemote,
+      deployRemote: servers.deployRemote,
       browser: getBrowser,
       newPage: async () => {
         const context = await (await getBrowser()).newContext();
