@@ -1,8 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, eventually, launchChromium, postGraphQL, type Stack, startStack } from '@mega/test-utils';
+import { DEMO_USERS, eventually, launchChromium, postGraphQL, REPO_ROOT, type Stack, startStack } from '@mega/test-utils';
 
 const HOME_QUERY = /* GraphQL */ `
   query Home {
@@ -34,7 +34,7 @@ describe('the whole system as real processes on free ports', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'mega-e2e-'));
-    // Production mode, but raw queries: no client has generated persisted documents yet.
+    // Production mode, with the web's persisted documents loaded, but raw queries allowed too (the tests send some).
     stack = await startStack({
       dataDir,
       gatewaySecret: 'e2e-secret-0123456789abcdef0123456789abcdef',
@@ -92,6 +92,19 @@ describe('the whole system as real processes on free ports', () => {
       return result;
     });
     expect(recovered.data?.products?.edges[0]?.node.images?.[0]?.url).toMatch(/^http/);
+  });
+
+  it("loads the web's persisted documents, so that the shell and the mini-apps send only their operations' ids", async () => {
+    const manifest = JSON.parse(await readFile(path.join(REPO_ROOT, 'shell-web/src/gql/persisted-documents.json'), 'utf8')) as Record<string, string>;
+    const logIn = Object.keys(manifest).find((id) => /\bmutation LogIn\b/.test(manifest[id]!))!;
+    const response = await fetch(stack.urls.gateway, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ variables: { email: DEMO_USERS.bob.email, password: DEMO_USERS.bob.password }, extensions: { persistedQuery: { version: 1, sha256Hash: logIn } } }),
+    });
+    const body = (await response.json()) as { data?: { logIn: { user: { displayName: string } } }; errors?: unknown[] };
+    expect(body.errors).toBeUndefined();
+    expect(body.data?.logIn.user.displayName).toBe(DEMO_USERS.bob.displayName);
   });
 
   it('serves the web shell with a registry of every mini-app, each loaded from its own server and querying the gateway (whose CORS allows the shell) as the signed-in user', async () => {

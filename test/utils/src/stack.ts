@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { Agent, fetch } from 'undici';
 import { buildServices, bundlePath } from './build.js';
@@ -94,6 +96,23 @@ async function waitForReady(url: string, child: ChildProcess, timeoutMs: number,
 }
 
 /**
+ * The persisted-document manifests of the shell and the mini-apps (their `src/gql/
+ * persisted-documents.json`, written by `pnpm codegen`), copied into one folder for the gateway's
+ * PERSISTED_DOCUMENTS_DIR, so that the web's operations run by their ids.
+ * @returns the folder
+ */
+async function collectPersistedDocuments(dataDir: string, apps: readonly { dir: string; name: string }[]): Promise<string> {
+  const dir = path.join(dataDir, 'persisted-documents');
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  for (const app of apps) {
+    const manifest = path.join(app.dir, 'src/gql/persisted-documents.json');
+    if (existsSync(manifest)) await copyFile(manifest, path.join(dir, `${app.name}.json`));
+  }
+  return dir;
+}
+
+/**
  * Starts the real processes (four subgraphs and the gateway), each with its own port and data,
  * and resolves once every /readyz answers 200. Used by `pnpm start` and the end-to-end tests.
  */
@@ -115,6 +134,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     shell: options.web.shellPort || (await freePort()),
     miniApps: options.web.miniAppsPort ? miniApps.map((_, index) => options.web!.miniAppsPort + index) : await freePorts(miniApps.length),
   };
+  const persistedDocumentsDir = options.web
+    ? await collectPersistedDocuments(options.dataDir, [{ dir: SHELL_DIR, name: 'shell' }, ...miniApps.map((pkg) => ({ dir: pkg.dir, name: pkg.miniApp.id }))])
+    : undefined;
   const scheme = options.tls ? 'https' : 'http';
   const shellOrigins = webPorts ? [`${scheme}://127.0.0.1:${webPorts.shell}`, `${scheme}://localhost:${webPorts.shell}`] : [];
   const corsOrigins = [...shellOrigins, ...(options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean)];
@@ -131,6 +153,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     SUBGRAPH_URLS: SUBGRAPHS.map((s) => `${s}=${urls[s]}`).join(','),
     JWKS_URL: `${origin('accounts')}/.well-known/jwks.json`,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
+    ...(persistedDocumentsDir ? { PERSISTED_DOCUMENTS_DIR: persistedDocumentsDir } : {}),
     ...options.env,
     ...(options.web ? { CORS_ORIGINS: corsOrigins.join(',') } : {}),
     ...(service === 'gateway' && options.tls ? { TLS_CERT_FILE: options.tls.certFile, TLS_KEY_FILE: options.tls.keyFile } : {}),
