@@ -14,7 +14,7 @@ describe('the shell loads mini-apps from the registry at run time', () => {
   let page: Page;
 
   beforeAll(async () => {
-    web = await startWeb({ remotes: ['chat'], stopped: ['chat'], registry: withFuture });
+    web = await startWeb({ remotes: ['chat', 'media'], stopped: ['chat'], registry: withFuture });
     page = await web.newPage();
   });
   afterAll(async () => {
@@ -30,6 +30,31 @@ describe('the shell loads mini-apps from the registry at run time', () => {
     await page.getByRole('alert').waitFor();
     await expect(page.getByRole('alert').textContent()).resolves.toBe('The sign-in service cannot be reached; check the connection and try again.');
     await page.unroute(web.gatewayUrl);
+  });
+
+  it('signs up a new account, refusing an email that is taken, and the new account signs in again later', async () => {
+    const signUpPage = await web.newPage();
+    await signUpPage.goto(`${web.shellUrl}/`);
+    await signUpPage.getByRole('button', { name: 'New here? Create an account' }).click();
+    await signUpPage.getByRole('heading', { name: 'Create your Mega App account' }).waitFor();
+    const fill = async (email: string) => {
+      await signUpPage.getByLabel('Display name').fill('Erin Example');
+      await signUpPage.getByLabel('Handle').fill(email.startsWith('erin') ? 'erin_example' : 'someone_else');
+      await signUpPage.getByLabel('Email').fill(email);
+      await signUpPage.getByLabel('Password').fill('a-long-enough-password');
+      await signUpPage.getByRole('button', { name: 'Sign up' }).click();
+    };
+    await fill(DEMO_USERS.alice.email);
+    await signUpPage.getByRole('alert').waitFor();
+    await expect(signUpPage.getByRole('alert').textContent()).resolves.toMatch(/email|taken|exists/i);
+
+    await fill('erin@example.com');
+    await signUpPage.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect(signUpPage.getByRole('banner').textContent()).resolves.toContain('Erin Example');
+    await signUpPage.getByRole('button', { name: 'Sign out' }).click();
+    await web.signIn(signUpPage, { email: 'erin@example.com', password: 'a-long-enough-password' });
+    await expect(signUpPage.getByRole('banner').textContent()).resolves.toContain('Erin Example');
+    await signUpPage.context().close();
   });
 
   it('signs in through the gateway, refusing a wrong password with its message', async () => {
@@ -60,8 +85,13 @@ describe('the shell loads mini-apps from the registry at run time', () => {
     const alert = page.getByRole('alert');
     await alert.waitFor();
     await expect(alert.textContent()).resolves.toContain('Chat could not be loaded.');
-    // The shell itself still works meanwhile.
-    await expect(page.getByRole('navigation', { name: 'Mini-apps' }).isVisible()).resolves.toBe(true);
+    // The shell and the other mini-apps still work meanwhile.
+    const nav = page.getByRole('navigation', { name: 'Mini-apps' });
+    await nav.getByRole('link', { name: 'Media' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Media' }).waitFor();
+    await page.getByRole('list', { name: 'Your media' }).getByRole('img').first().waitFor();
+    await nav.getByRole('link', { name: 'Chat' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Chat could not be loaded.');
 
     await web.startRemote('chat');
     await page.getByRole('button', { name: 'Retry' }).click();
@@ -75,6 +105,22 @@ describe('the shell loads mini-apps from the registry at run time', () => {
     expect(names.sort()).toEqual([DEMO_USERS.bob.displayName, 'Weekend trip'].sort());
     await expect(conversations.textContent()).resolves.not.toContain(DEMO_USERS.dave.displayName);
     expect(errors).toEqual([]);
+  });
+
+  it('shows the connection: offline while the gateway cannot be reached, online again once it answers', async () => {
+    const status = page.getByRole('status', { name: 'Connection' });
+    await page.goto(web.appUrl('chat'));
+    const conversations = page.getByRole('list', { name: 'Conversations' });
+    await conversations.getByRole('link').first().waitFor();
+    await expect(status.textContent()).resolves.toBe('Online');
+
+    await page.route(web.gatewayUrl, (route) => route.abort('internetdisconnected'));
+    await conversations.getByRole('link', { name: /^Weekend trip/ }).click();
+    await page.getByRole('status', { name: 'Connection' }).getByText('Offline').waitFor();
+
+    await page.unroute(web.gatewayUrl);
+    await conversations.getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await page.getByRole('status', { name: 'Connection' }).getByText('Online').waitFor();
   });
 
   it('loads the same build of a mini-app moved to another port, by a change of the registry alone', async () => {
