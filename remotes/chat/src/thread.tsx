@@ -105,8 +105,12 @@ export function Thread({ conversationId, context }: { conversationId: string; co
     return () => observer.disconnect();
   }, [hasOlder, edges.length]);
 
+  // Focus on the conversation's heading once it is shown (after loading), for keyboard and screen reader users.
   const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [conversationId]);
+  const shown = conversation !== undefined && conversation !== null;
+  useEffect(() => {
+    if (shown) heading.current?.focus();
+  }, [conversationId, shown]);
 
   if (loading && !data) return <div className="chat-thread chat-placeholder" aria-busy="true">Loading messages…</div>;
   if (error && !data) return <p role="alert">The conversation could not be loaded: {error.message}</p>;

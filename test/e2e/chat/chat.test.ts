@@ -108,4 +108,35 @@ describe('the chat mini-app in the shell', () => {
     expect(new Set(seqs).size).toBe(total);
     await carol.context().close();
   });
+
+  it('fits a phone: the list, then the open conversation alone, no sideways scrolling, the thread heading focused, every control labelled', async () => {
+    const browser = await web.browser();
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await context.newPage();
+    phone.setDefaultTimeout(20_000);
+    await web.signIn(phone, DEMO_USERS.alice);
+    await phone.goto(web.appUrl('chat'));
+    const list = phone.getByRole('list', { name: 'Conversations' });
+    await list.getByRole('link').first().waitFor();
+    const width = () => phone.locator('html').evaluate((html: { scrollWidth: number }) => html.scrollWidth);
+    expect(await width()).toBeLessThanOrEqual(390);
+
+    await list.getByRole('link', { name: /^Weekend trip/ }).click();
+    const heading = phone.getByRole('heading', { level: 2, name: 'Weekend trip' });
+    await heading.waitFor();
+    await eventually(async () => expect(await heading.evaluate((element: { ownerDocument: { activeElement: unknown } }) => element === element.ownerDocument.activeElement)).toBe(true));
+    await expect(list.isVisible()).resolves.toBe(false);
+    expect(await width()).toBeLessThanOrEqual(390);
+    await expect(phone.getByRole('textbox', { name: 'Message' }).isVisible()).resolves.toBe(true);
+    await expect(phone.getByRole('button', { name: 'Attach a photo or video' }).isVisible()).resolves.toBe(true);
+    const unlabelled = await phone.locator('main button, main input, main textarea').evaluateAll((controls) =>
+      controls.filter((control) => !(control.getAttribute('aria-label') || control.textContent?.trim() || (control as unknown as { labels?: { length: number } }).labels?.length)).length,
+    );
+    expect(unlabelled).toBe(0);
+
+    // Back goes to the list again.
+    await phone.goBack();
+    await list.getByRole('link').first().waitFor();
+    await context.close();
+  });
 });
