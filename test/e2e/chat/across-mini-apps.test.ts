@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+import { accessTokenFor, DEMO_USERS, eventually, queryAs, startWeb, type Web } from '@mega/test-utils';
+import { DIRECT_CONVERSATIONS_QUERY, directConversationId, openConversation, thread } from './chat-pages.js';
 import { encodePng } from '../../../subgraphs/media/src/images/png.js';
 
 type Attachment = { __typename: 'Product'; id: string; title: string } | { __typename: 'MediaAsset'; id: string; title: string };
@@ -11,11 +12,7 @@ describe('chat, media and shop together', () => {
   const tokens: Record<string, string> = {};
   let aliceAndBob: string;
 
-  async function asUser<T>(user: keyof typeof DEMO_USERS, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await postGraphQL<T>(web.gatewayUrl, { query, variables }, { authorization: `Bearer ${tokens[user]}` });
-    expect(response.errors).toBeUndefined();
-    return response.data!;
-  }
+  const asUser = <T>(user: keyof typeof DEMO_USERS, query: string, variables: Record<string, unknown> = {}) => queryAs<T>(web.gatewayUrl, tokens[user]!, query, variables);
 
   async function lastMessage(conversationId: string) {
     const { conversation } = await asUser<{ conversation: { lastMessage: { body: string; sender: { id: string }; attachments: Attachment[] } } }>(
@@ -26,31 +23,14 @@ describe('chat, media and shop together', () => {
     return conversation.lastMessage;
   }
 
-  const thread = (page: Page) => page.getByRole('list', { name: /^Messages with/ });
   const goTo = (page: Page, title: string) => page.getByRole('navigation', { name: 'Mini-apps' }).getByRole('link', { name: title }).click();
   const pictureLoaded = (page: Page, name: string) =>
     page.getByRole('img', { name }).first().evaluate((image: { complete: boolean; naturalWidth: number }) => image.complete && image.naturalWidth > 0);
 
-  async function openConversation(page: Page, name: string) {
-    await page.goto(web.appUrl('chat'));
-    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
-    await page.getByRole('heading', { level: 2, name }).waitFor();
-  }
-
   beforeAll(async () => {
     web = await startWeb();
-    for (const user of ['alice', 'bob'] as const) {
-      const login = await postGraphQL<{ logIn: { accessToken: string } }>(web.gatewayUrl, {
-        query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
-        variables: { e: DEMO_USERS[user].email, p: DEMO_USERS[user].password },
-      });
-      tokens[user] = login.data!.logIn.accessToken;
-    }
-    const { conversations } = await asUser<{ conversations: { edges: { node: { id: string; title: string | null; members: { id: string }[] } }[] } }>(
-      'alice',
-      '{ conversations(first: 50) { edges { node { id title members { id } } } } }',
-    );
-    aliceAndBob = conversations.edges.find(({ node }) => node.title === null && node.members.length === 2)!.node.id;
+    for (const user of ['alice', 'bob'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
+    aliceAndBob = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
   });
   afterAll(() => web?.stop());
 
@@ -59,7 +39,7 @@ describe('chat, media and shop together', () => {
     const bob = await web.newPage();
     await web.signIn(alice, DEMO_USERS.alice);
     await web.signIn(bob, DEMO_USERS.bob);
-    await openConversation(bob, DEMO_USERS.alice.displayName);
+    await openConversation(web, bob, DEMO_USERS.alice.displayName);
 
     await alice.goto(web.appUrl('shop'));
     const firstProduct = alice.getByRole('list', { name: 'Products' }).getByRole('link').first();
@@ -100,7 +80,7 @@ describe('chat, media and shop together', () => {
     const bob = await web.newPage();
     await web.signIn(alice, DEMO_USERS.alice);
     await web.signIn(bob, DEMO_USERS.bob);
-    await openConversation(bob, DEMO_USERS.alice.displayName);
+    await openConversation(web, bob, DEMO_USERS.alice.displayName);
 
     // Upload in media.
     await goTo(alice, 'Media');

@@ -1,6 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+import { accessTokenFor, DEMO_USERS, eventually, queryAs, startWeb, type Web } from '@mega/test-utils';
+import { DIRECT_CONVERSATIONS_QUERY, directConversationId, openConversation } from './chat-pages.js';
 
 interface Thread {
   id: string;
@@ -12,38 +12,17 @@ describe('the chat mini-app in the shell', () => {
   const tokens: Record<string, string> = {};
   let aliceAndBob: string;
 
-  /** The gateway as `user` (the server's state, not what a page shows). */
-  async function asUser<T>(user: keyof typeof DEMO_USERS, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-    const response = await postGraphQL<T>(web.gatewayUrl, { query, variables }, { authorization: `Bearer ${tokens[user]}` });
-    expect(response.errors).toBeUndefined();
-    return response.data!;
-  }
+  const asUser = <T>(user: keyof typeof DEMO_USERS, query: string, variables: Record<string, unknown> = {}) => queryAs<T>(web.gatewayUrl, tokens[user]!, query, variables);
 
   async function threadOf(conversationId: string, user: keyof typeof DEMO_USERS = 'alice', first = 100): Promise<Thread> {
     const data = await asUser<{ conversation: Thread }>(user, 'query($id: ID!, $first: Int) { conversation(id: $id) { id messages(first: $first) { edges { node { id seq body sender { id } } } } } }', { id: conversationId, first });
     return data.conversation;
   }
 
-  async function openConversation(page: Page, name: string) {
-    await page.goto(web.appUrl('chat'));
-    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${name}`) }).click();
-    await page.getByRole('heading', { level: 2, name }).waitFor();
-  }
-
   beforeAll(async () => {
     web = await startWeb({ remotes: ['chat'] });
-    for (const user of ['alice', 'bob', 'carol'] as const) {
-      const login = await postGraphQL<{ logIn: { accessToken: string } }>(web.gatewayUrl, {
-        query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
-        variables: { e: DEMO_USERS[user].email, p: DEMO_USERS[user].password },
-      });
-      tokens[user] = login.data!.logIn.accessToken;
-    }
-    const { conversations } = await asUser<{ conversations: { edges: { node: { id: string; title: string | null; members: { id: string }[] } }[] } }>(
-      'alice',
-      '{ conversations(first: 50) { edges { node { id title members { id } } } } }',
-    );
-    aliceAndBob = conversations.edges.find(({ node }) => node.title === null && node.members.length === 2)!.node.id;
+    for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
+    aliceAndBob = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
   });
   afterAll(() => web?.stop());
 
@@ -52,8 +31,8 @@ describe('the chat mini-app in the shell', () => {
     const bob = await web.newPage();
     await web.signIn(alice, DEMO_USERS.alice);
     await web.signIn(bob, DEMO_USERS.bob);
-    await openConversation(alice, DEMO_USERS.bob.displayName);
-    await openConversation(bob, DEMO_USERS.alice.displayName);
+    await openConversation(web, alice, DEMO_USERS.bob.displayName);
+    await openConversation(web, bob, DEMO_USERS.alice.displayName);
     const before = await threadOf(aliceAndBob);
 
     const body = `Lunch at noon? ${Date.now()}`;
@@ -93,7 +72,7 @@ describe('the chat mini-app in the shell', () => {
 
     const carol = await web.newPage();
     await web.signIn(carol, DEMO_USERS.carol);
-    await openConversation(carol, 'Weekend trip');
+    await openConversation(web, carol, 'Weekend trip');
     const thread = carol.getByRole('list', { name: /^Messages with/ });
     const messages = thread.locator('li.chat-message');
     await thread.getByText('History 40', { exact: true }).waitFor();

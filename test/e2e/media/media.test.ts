@@ -1,6 +1,6 @@
 import type { Locator, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+import { accessTokenFor, DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
 import { encodePng } from '../../../subgraphs/media/src/images/png.js';
 
 interface ServerAsset {
@@ -100,11 +100,7 @@ describe('the media mini-app in the shell', () => {
 
   beforeAll(async () => {
     web = await startWeb({ remotes: ['media', 'chat'] });
-    const login = await postGraphQL<{ logIn: { accessToken: string } }>(web.gatewayUrl, {
-      query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
-      variables: { e: DEMO_USERS.alice.email, p: DEMO_USERS.alice.password },
-    });
-    token = login.data!.logIn.accessToken;
+    token = await accessTokenFor(web.gatewayUrl, DEMO_USERS.alice);
     page = await web.newPage();
     await web.signIn(page, DEMO_USERS.alice);
   });

@@ -1,6 +1,6 @@
 import type { Locator, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
+import { accessTokenFor, DEMO_USERS, eventually, postGraphQL, startWeb, type Web } from '@mega/test-utils';
 
 /**
  * The commerce fulfilment worker's step in this test (PLACED -> PAID -> SHIPPED -> DELIVERED), so
@@ -75,13 +75,7 @@ describe('the shop mini-app in the shell', () => {
 
   beforeAll(async () => {
     web = await startWeb({ remotes: ['shop', 'chat'], federation: { fulfilmentStepMs: FULFILMENT_STEP_MS } });
-    for (const user of ['alice', 'bob', 'carol', 'dave'] as const) {
-      const login = await postGraphQL<{ logIn: { accessToken: string } }>(web.gatewayUrl, {
-        query: 'mutation($e: String!, $p: String!) { logIn(email: $e, password: $p) { accessToken } }',
-        variables: { e: DEMO_USERS[user].email, p: DEMO_USERS[user].password },
-      });
-      tokens[user] = login.data!.logIn.accessToken;
-    }
+    for (const user of ['alice', 'bob', 'carol', 'dave'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
   });
   afterAll(() => web?.stop());
 

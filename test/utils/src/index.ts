@@ -1,5 +1,6 @@
 export { createPgliteDatabase, createPostgresDatabase, DATABASE_DRIVERS, TEST_POSTGRES_ADMIN_URL, type TestDatabase } from './databases.js';
 export { postGraphQL, querySubgraph, TEST_GATEWAY_SECRET, type GraphQLResponse } from './signed-fetch.js';
+export { accessTokenFor, queryAs, type Credentials } from './gateway-as-user.js';
 export { freePort, freePorts } from './ports.js';
 export { httpsRequest, type HttpsRequestOptions, type HttpsResponse } from './https-request.js';
 export {
