@@ -49,6 +49,14 @@ export default tseslint.config(
         'error',
         { patterns: [{ group: ['@mega/*', '!@mega/mini-app-sdk', '!@mega/mini-app-sdk/*', '../../*'], message: 'A mini-app imports only the SDK and its own code (STYLE.md habit 7).' }] },
       ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name=/^(ApolloClient|InMemoryCache|HttpLink|GraphQLWsLink)$/]",
+          message: "A mini-app never makes its own GraphQL client or cache: use the shell's, through the hooks of @apollo/client/react (docs/mini-apps.md).",
+        },
+        { selector: "CallExpression[callee.name='createClient']", message: "A mini-app never opens its own graphql-ws connection: subscribe through the shell's client." },
+      ],
     },
   },
   {
