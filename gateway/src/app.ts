@@ -173,6 +173,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     logger: logger.child({ plugin: 'auth' }),
   });
   const corsOptions = options.cors ?? { origins: development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : [] };
+  /** Its rules (`resolve`) hold for HTTP (its `onParams`) and for every `subscribe` over the WebSocket. */
+  const persistedDocuments = usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) });
 
   const plugins: GatewayPlugin[] = [
     useRequestId(),
@@ -181,7 +183,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     ...(rateLimits ? [rateLimits] : []),
     auth,
     armor,
-    usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) }),
+    persistedDocuments,
     useSubgraphErrors({ development }),
     useErrorMasking({ development, logger }),
     ...(options.plugins ?? []),
@@ -224,6 +226,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           executor: subscriptionExecutor,
           verifyToken: auth.verifyToken,
           limits: armor.limits,
+          persistedDocuments,
           rateLimits,
           allowedOrigins: corsOptions.origins ?? [],
           trustedProxies,

@@ -58,6 +58,7 @@ export {
   normalizeDocumentId,
   PersistedDocumentsError,
   usePersistedDocuments,
+  type PersistedDocumentRules,
   type PersistedDocumentsOptions,
 } from './plugins/persisted-documents.js';
 export type { GatewayEarlyResponse, GatewayPlugin, GatewayRequest } from './plugins/plugin.js';

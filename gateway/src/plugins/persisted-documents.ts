@@ -98,6 +98,23 @@ function withoutPersistedQuery(params: GraphQLParams): void {
   params.extensions = Object.keys(rest).length > 0 ? rest : undefined;
 }
 
+/** The persisted-documents rules for one operation, whatever its transport (HTTP's `onParams`, the graphql-ws server's `subscribe`). */
+export interface PersistedDocumentRules {
+  /**
+   * Decides the text an operation runs and writes it to `params.query`: the manifest's document
+   * for the id named by `documentId` (`sha256:<hex>` or the bare id) or
+   * `extensions.persistedQuery.sha256Hash`, or the raw `query` where raw queries may run. Removes
+   * `documentId` and the `persistedQuery` extension. Leaves `params.query` undefined when neither
+   * an id nor a query was given.
+   * @throws GatewayHttpError 400 `PERSISTED_QUERY_REQUIRED`: a raw `query` with `requirePersistedDocuments`
+   * @throws GatewayHttpError 400 `PERSISTED_QUERY_NOT_FOUND`: an id the manifests do not hold (without
+   * `requirePersistedDocuments` a `query` sent along with an unknown hash runs instead, as a raw query)
+   * @throws GatewayHttpError 400 `BAD_REQUEST`: `documentId` together with `query`; a `query` that is not
+   * the manifest's text for its hash; a `sha256Hash` that is not a string
+   */
+  resolve(params: GraphQLParams): void;
+}
+
 /**
  * Persisted documents (trusted documents, safelisting). A request may name a document by
  * `documentId` (`sha256:<hex>` or the bare id; GraphQL over HTTP persisted documents) or by
@@ -106,12 +123,17 @@ function withoutPersistedQuery(params: GraphQLParams): void {
  * With `requirePersistedDocuments` a raw `query` gets 400 `PERSISTED_QUERY_REQUIRED`; without it,
  * raw queries run as usual, also when they come with a hash the manifests do not know.
  *
+ * The rules are `resolve` (see {@link PersistedDocumentRules}): HTTP requests go through it in
+ * `onParams`, the graphql-ws server calls it for every `subscribe`.
+ *
  * Automatic persisted queries are no safelist, so there are none: Apollo Server's APQ cache is
  * off (`persistedQueries: false`) and this plugin removes the `persistedQuery` extension, so no
  * client can register a document; a hash sent along with a `query` only runs when the manifest
  * has that very document under it.
  */
-export function usePersistedDocuments(options: PersistedDocumentsOptions): GatewayPlugin & { readonly documents: () => ReadonlyMap<string, string> } {
+export function usePersistedDocuments(
+  options: PersistedDocumentsOptions,
+): GatewayPlugin & PersistedDocumentRules & { readonly documents: () => ReadonlyMap<string, string> } {
   const { logger } = options;
   let documents = new Map<string, string>();
   let watcher: FSWatcher | undefined;
@@ -127,9 +149,35 @@ export function usePersistedDocuments(options: PersistedDocumentsOptions): Gatew
     }
   }
 
+  function resolve(params: GraphQLParams): void {
+    const id = requestedDocumentId(params);
+    if (id === undefined) {
+      if (params.query !== undefined && options.requirePersistedDocuments) {
+        throw new GatewayHttpError(
+          400,
+          GatewayErrorCode.PERSISTED_QUERY_REQUIRED,
+          'Only persisted documents run here: send `documentId` instead of `query`.',
+        );
+      }
+      return;
+    }
+    if (params.documentId !== undefined && params.query !== undefined) throw badRequest('Send `documentId` or `query`, not both.');
+    const document = documents.get(normalizeDocumentId(id));
+    if (document === undefined) {
+      // Development: a raw query that comes with a hash (an APQ client's retry) runs as a raw query, and is not remembered.
+      if (params.query !== undefined && !options.requirePersistedDocuments) return withoutPersistedQuery(params);
+      throw new GatewayHttpError(400, GatewayErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No persisted document has this id.');
+    }
+    if (params.query !== undefined && params.query !== document) throw badRequest('`query` is not the persisted document with this hash.');
+    params.query = document;
+    params.documentId = undefined;
+    withoutPersistedQuery(params);
+  }
+
   return {
     name: 'persisted-documents',
     documents: () => documents,
+    resolve,
     async start() {
       if (!options.dir) return;
       documents = await loadPersistedDocuments(options.dir);
@@ -147,28 +195,7 @@ export function usePersistedDocuments(options: PersistedDocumentsOptions): Gatew
       watcher = undefined;
     },
     onParams(_request, params) {
-      const id = requestedDocumentId(params);
-      if (id === undefined) {
-        if (params.query !== undefined && options.requirePersistedDocuments) {
-          throw new GatewayHttpError(
-            400,
-            GatewayErrorCode.PERSISTED_QUERY_REQUIRED,
-            'Only persisted documents run here: send `documentId` instead of `query`.',
-          );
-        }
-        return;
-      }
-      if (params.documentId !== undefined && params.query !== undefined) throw badRequest('Send `documentId` or `query`, not both.');
-      const document = documents.get(normalizeDocumentId(id));
-      if (document === undefined) {
-        // Development: a raw query that comes with a hash (an APQ client's retry) runs as a raw query, and is not remembered.
-        if (params.query !== undefined && !options.requirePersistedDocuments) return withoutPersistedQuery(params);
-        throw new GatewayHttpError(400, GatewayErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No persisted document has this id.');
-      }
-      if (params.query !== undefined && params.query !== document) throw badRequest('`query` is not the persisted document with this hash.');
-      params.query = document;
-      params.documentId = undefined;
-      withoutPersistedQuery(params);
+      resolve(params);
     },
   };
 }

@@ -9,15 +9,17 @@ import {
   type FormattedExecutionResult,
   type GraphQLFormattedError,
 } from 'graphql';
-import { CloseCode, type Context } from 'graphql-ws';
+import { CloseCode, type Context, type SubscribePayload } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { GatewayContext } from '../context.js';
 import { GatewayErrorCode, GatewayHttpError } from '../errors.js';
 import { clientAddress } from '../http/client-address.js';
+import { graphQLParamsFromBody } from '../http/graphql-params.js';
 import type { Logger } from '../logger.js';
 import { withoutSuggestions, type OperationLimits } from '../plugins/armor.js';
 import type { VerifyAccessToken } from '../plugins/auth.js';
+import type { PersistedDocumentRules } from '../plugins/persisted-documents.js';
 import type { RateLimitChecks } from '../plugins/rate-limits.js';
 import { newRequestId } from '../plugins/request-id.js';
 import { DocumentCache, type CachedDocument } from '@mega/subgraph-kit/document-cache';
@@ -77,6 +79,8 @@ export interface SubscriptionServerOptions extends SubscriptionsOptions {
   executor: FederatedSubscriptions;
   verifyToken: VerifyAccessToken;
   limits: OperationLimits;
+  /** The persisted-documents plugin's rules (safelisting), applied to every `subscribe` as to an HTTP request. */
+  persistedDocuments: PersistedDocumentRules;
   rateLimits?: RateLimitChecks | undefined;
   /** Browser origins allowed besides the gateway's own host; a WebSocket from another origin closes 4403. */
   allowedOrigins: readonly string[];
@@ -106,6 +110,28 @@ function tooManySubscriptions(limit: 'maxSubscriptionsPerConnection' | 'maxSubsc
   });
 }
 
+/** An edge error (rate limit, persisted documents) as the `error` message of one operation. */
+function operationError(error: GatewayHttpError): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } });
+}
+
+/**
+ * The text a `subscribe` runs: its payload is read like an HTTP request's parameters (`query`,
+ * `documentId`, `extensions.persistedQuery.sha256Hash`) and goes through the persisted-documents
+ * rules. graphql-ws requires `query` to be a string, so an empty one stands for none (by id only).
+ * @throws GatewayHttpError what `PersistedDocumentRules.resolve` throws; 400 `BAD_REQUEST` for a
+ * parameter of the wrong type, or neither a query nor an id
+ */
+function subscribeText(payload: SubscribePayload, persistedDocuments: PersistedDocumentRules): string {
+  const params = graphQLParamsFromBody(payload);
+  if (params.query === '') params.query = undefined;
+  persistedDocuments.resolve(params);
+  if (params.query === undefined) {
+    throw new GatewayHttpError(400, GatewayErrorCode.BAD_REQUEST, 'Send `query`, or the id of a persisted document (`documentId` or `extensions.persistedQuery.sha256Hash`).');
+  }
+  return params.query;
+}
+
 function accessToken(params: Record<string, unknown> | undefined): string | undefined | null {
   const authorization = params?.authorization ?? params?.Authorization;
   if (typeof authorization === 'string' && authorization !== '') return /^Bearer +([\w.~+/-]+=*)$/i.exec(authorization.trim())?.[1] ?? null;
@@ -116,12 +142,12 @@ function accessToken(params: Record<string, unknown> | undefined): string | unde
 
 /**
  * The gateway's graphql-ws endpoint (graphql-transport-ws) on its own server's `/graphql`. The
- * access token comes in `connectionParams`; each `subscribe` is parsed, validated and limited like
- * an HTTP operation and run by `FederatedSubscriptions`. See the README's WebSocket section for the
- * close codes and limits.
+ * access token comes in `connectionParams`; each `subscribe` is rate limited, resolved by the
+ * persisted-documents rules, parsed, validated and limited like an HTTP operation and run by
+ * `FederatedSubscriptions`. See the README's WebSocket section for the close codes and limits.
  */
 export function createSubscriptionServer(options: SubscriptionServerOptions): { stop(): Promise<void>; readonly connections: number } {
-  const { logger, executor, limits } = options;
+  const { logger, executor, limits, persistedDocuments } = options;
   const maxPerConnection = options.maxSubscriptionsPerConnection ?? DEFAULT_SUBSCRIPTION_LIMITS.maxSubscriptionsPerConnection;
   const maxPerUser = options.maxSubscriptionsPerUser ?? DEFAULT_SUBSCRIPTION_LIMITS.maxSubscriptionsPerUser;
   const perUser = new Map<string, number>();
@@ -188,16 +214,18 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
         const state = ctx.extra.state!;
         const planner = executor.planner;
         if (!planner) return [new GraphQLError('The gateway is starting; subscribe again shortly.', { extensions: { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE } })];
+        let text: string;
         try {
           await options.rateLimits?.limitOperation(state.context);
+          text = subscribeText(payload, persistedDocuments);
         } catch (error) {
-          if (error instanceof GatewayHttpError) return [new GraphQLError(error.message, { extensions: { ...error.extensions, code: error.code } })];
+          if (error instanceof GatewayHttpError) return [operationError(error)];
           throw error;
         }
         let cached: CachedDocument;
         try {
-          cached = documentsOf(planner).get(payload.query, () => {
-            const parsed = limits.parse(payload.query);
+          cached = documentsOf(planner).get(text, () => {
+            const parsed = limits.parse(text);
             return { document: parsed, errors: limits.validate(planner.schema, parsed) };
           });
         } catch (error) {
