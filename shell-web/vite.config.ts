@@ -46,6 +46,32 @@ function deferShares(deferred: readonly string[]): Plugin {
   };
 }
 
+/**
+ * Lets the shell's own lazy chunks (the mini-app area) preload everything they import.
+ *
+ * The federation plugin keeps its chunks (`loadShare` wrappers, the shell's copies of the shares)
+ * out of every modulepreload list, so that a container never fetches a copy of a share it may end
+ * up not using. The shell's wrappers import the shell's copies statically, so its lazy chunks load
+ * them all the same, but the browser found them one import at a time: Apollo Client came three
+ * round trips after the mini-app area's chunk. Chunks of the federation plugin itself (the
+ * container's entry, its start-up, its import map) keep the plugin's lists.
+ */
+function preloadOwnChunksWhole(): Plugin {
+  const isFederationChunk = (file: string) => ['__mfe_internal__', 'virtual_mf', 'remoteEntry', 'hostInit', 'localSharedImportMap'].some((marker) => file.includes(marker));
+  return {
+    name: 'mega:preload-own-chunks-whole',
+    apply: 'build',
+    // After the federation plugin's `config` (enforce: 'pre'), which sets `resolveDependencies`.
+    config(config) {
+      const modulePreload = config.build?.modulePreload;
+      const federationResolve = typeof modulePreload === 'object' ? modulePreload.resolveDependencies : undefined;
+      if (typeof modulePreload !== 'object' || !federationResolve) throw new Error('preloadOwnChunksWhole: the federation plugin set no build.modulePreload.resolveDependencies; has @module-federation/vite changed?');
+      modulePreload.resolveDependencies = (filename, deps, context) =>
+        context.hostType === 'js' && !isFederationChunk(context.hostId) ? deps : federationResolve(filename, deps, context);
+    },
+  };
+}
+
 const deferredSharesPlugin: [string, Record<string, unknown>] = [fileURLToPath(new URL('./src/load-deferred-shares.ts', import.meta.url)), { shares: DEFERRED_SHARES } satisfies LoadDeferredSharesOptions];
 
 /** The shell: a host with no static remotes; it registers them from the registry at run time. */
@@ -66,5 +92,6 @@ export default defineConfig({
     react(),
     federation({ name: 'shell', dts: false, shareStrategy: 'loaded-first', shared: SHARED, runtimePlugins: [deferredSharesPlugin] }),
     deferShares(DEFERRED_SHARES),
+    preloadOwnChunksWhole(),
   ],
 });

@@ -1,4 +1,4 @@
-import type { ModuleFederationRuntimePlugin } from '@module-federation/runtime';
+import type { ModuleFederation, ModuleFederationRuntimePlugin } from '@module-federation/runtime';
 
 /** Options of {@link loadDeferredShares}, set in vite.config.ts. */
 export interface LoadDeferredSharesOptions {
@@ -7,21 +7,27 @@ export interface LoadDeferredSharesOptions {
 }
 
 /**
- * A Module Federation runtime plugin of the shell: before the first mini-app is fetched, it loads
- * through the runtime the shell's copies of the shares its container left out of start-up
- * (Apollo Client, graphql, rxjs: see vite.config.ts), so that the share scope marks them loaded
- * and every mini-app takes them, as it takes React, instead of a copy of its own.
+ * A Module Federation runtime plugin of the shell: it loads through the runtime the shell's copies
+ * of the shares its container left out of start-up (Apollo Client, graphql, rxjs: see
+ * vite.config.ts) before the first mini-app's container starts, so that the share scope marks them
+ * loaded and every mini-app takes them, as it takes React, instead of a copy of its own. The loads
+ * start with the first request for a mini-app, beside the fetch of its manifest and entry.
  */
 export default function loadDeferredShares({ shares }: LoadDeferredSharesOptions): ModuleFederationRuntimePlugin {
-  let loaded: Promise<unknown> | undefined;
+  let loading: Promise<unknown> | undefined;
+  const load = (federation: ModuleFederation) =>
+    (loading ??= Promise.all(shares.map((name) => federation.loadShare(name))).catch((error: unknown) => {
+      loading = undefined; // the next mini-app tries again
+      throw error;
+    }));
   return {
     name: 'mega-load-deferred-shares',
     async beforeRequest(args) {
-      loaded ??= Promise.all(shares.map((name) => args.origin.loadShare(name))).catch((error: unknown) => {
-        loaded = undefined; // the next mini-app tries again
-        throw error;
-      });
-      await loaded;
+      load(args.origin).catch(() => undefined); // awaited below, before a container starts
+      return args;
+    },
+    async beforeInitContainer(args) {
+      await load(args.origin);
       return args;
     },
   };
