@@ -22,8 +22,8 @@ const DEFERRED_SHARES = Object.keys(SHARED).filter((key) => !FIRST_PAINT_SHARES.
  * Client, graphql and rxjs. The plugin has no option for it (its lazy shares are consume-only
  * ones, `import: false`). With `materialize: false` the share is still registered as the shell's
  * provider; its `loadShare` wrapper loads the shell's copy when the mini-app area imports it, and
- * ./src/load-deferred-shares.ts has the runtime mark it loaded before the first mini-app is fetched.
- * Fails the build when the generated module no longer has the shape this edits.
+ * ./src/load-deferred-shares.ts has the runtime load it (marked loaded) before the first mini-app's
+ * container starts. Fails the build when the generated module no longer has the shape this edits.
  */
 function deferShares(deferred: readonly string[]): Plugin {
   const entry = /"([^"]+)": \{\s*name: "\1",[^}]*?materialize: (?:true|false),/g;
