@@ -1,9 +1,10 @@
-import { ApolloClient, ApolloLink, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { print, type DocumentNode } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { catchError } from 'rxjs';
 import type { Connectivity } from './connectivity';
 
 /** The longest wait between two attempts to reconnect the WebSocket. */
@@ -34,13 +35,38 @@ function persistedHash(document: DocumentNode): string | undefined {
   return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
 }
 
+/**
+ * Subscriptions by persisted id: a document with a hash names it in `extensions.persistedQuery`
+ * (GraphQLWsLink passes `extensions` on, and {@link withoutPersistedText} leaves the text out);
+ * when the gateway does not know the id (PERSISTED_QUERY_NOT_FOUND, in development) the
+ * subscription is sent again with its text instead.
+ */
+const persistedSubscriptionLink = new ApolloLink((operation, forward) => {
+  const sha256Hash = persistedHash(operation.query);
+  if (!sha256Hash) return forward(operation);
+  operation.extensions.persistedQuery = { version: 1, sha256Hash };
+  return forward(operation).pipe(
+    catchError((error: unknown) => {
+      if (!CombinedGraphQLErrors.is(error) || !error.errors.some((e) => e.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND')) throw error;
+      delete operation.extensions.persistedQuery;
+      return forward(operation);
+    }),
+  );
+});
+
+/** The graphql-ws client for GraphQLWsLink: an operation that names its persisted document goes without its text (`query: ''`: graphql-ws requires a string). */
+const withoutPersistedText = (ws: WsClient): WsClient => ({
+  ...ws,
+  subscribe: (payload, sink) => ws.subscribe(payload.extensions?.persistedQuery ? { ...payload, query: '' } : payload, sink),
+});
+
 const hexOf = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /**
  * The one GraphQL client of the shell and every mini-app: queries and mutations over HTTP by their
  * persisted id (the text only when the gateway does not know the id, in development),
- * subscriptions over one graphql-ws connection that reconnects for ever with a fresh token, and
- * one normalized cache.
+ * subscriptions over one graphql-ws connection that reconnects for ever with a fresh token (by
+ * persisted id too), and one normalized cache.
  */
 export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, devtools = false }: GraphQLClientOptions): { client: ApolloClient; ws: WsClient } {
   const authorizedFetch: typeof fetch = async (input, init) => {
@@ -83,7 +109,7 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
       const definition = getMainDefinition(query);
       return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
     },
-    new GraphQLWsLink(ws),
+    persistedSubscriptionLink.concat(new GraphQLWsLink(withoutPersistedText(ws))),
     http,
   );
   return { client: new ApolloClient({ link, cache: new InMemoryCache(), devtools: { enabled: devtools, name: 'Mega App' } }), ws };
