@@ -9,7 +9,10 @@ import { Session } from './session';
 import { SignIn } from './sign-in';
 
 /** Apollo Client, the socket and the mini-app slots come with the first mini-app, not with the shell's first paint. */
-const MiniAppArea = lazy(() => import('./mini-app-area'));
+const loadMiniAppArea = () => import('./mini-app-area');
+const MiniAppArea = lazy(loadMiniAppArea);
+// A page opened on a mini-app's route fetches the area at once, while the session and the registry load.
+if (window.location.pathname !== '/') void loadMiniAppArea().catch(() => undefined);
 
 /** The shell: navigation between mini-apps, one slot for the current one, the services they share. */
 export function Shell({ config }: { config: RuntimeConfig }) {
