@@ -7,6 +7,7 @@ import { FileLinks } from './files/file-links.js';
 import { fileRoute } from './files/file.route.js';
 import { MemoryFileStorage, type FileStorage } from './files/file-storage.js';
 import { LocalDiskFileStorage } from './files/local-disk.storage.js';
+import { S3FileStorage, type S3StorageOptions } from './files/s3.storage.js';
 import { buildSchema } from './schema.js';
 import { seedMedia } from './seed.js';
 import { AlbumStore } from './store/album.store.js';
@@ -41,6 +42,18 @@ export interface MediaStartOptions extends SubgraphStartOptions {
    * @default DEFAULT_DEVELOPMENT_CORS_ORIGINS with `development`, else none
    */
   corsOrigins?: readonly string[] | undefined;
+  /**
+   * Keep the files in this S3-compatible bucket instead of `filesDir` (uploads in progress still
+   * go to `filesDir/.uploads`, or a temporary folder).
+   * @default undefined: files in `filesDir`, or in memory without one
+   */
+  s3?: S3StorageOptions | undefined;
+}
+
+/** Where the files of a media subgraph started with `options` are kept. */
+function fileStorageFor(options: MediaStartOptions): FileStorage {
+  if (options.s3) return new S3FileStorage(options.s3);
+  return options.filesDir ? new LocalDiskFileStorage(options.filesDir) : new MemoryFileStorage();
 }
 
 /** The parts of the media subgraph that a deployment chooses. */
@@ -105,7 +118,7 @@ export async function startMedia(options: MediaStartOptions) {
   const uploadLinks = new UploadLinks(options.gatewaySecret, uploadLimits.tokenTtlSeconds, options.publicBaseUrl);
   const running = await launchSubgraph(
     mediaSubgraph({
-      files: options.filesDir ? new LocalDiskFileStorage(options.filesDir) : new MemoryFileStorage(),
+      files: fileStorageFor(options),
       links,
       uploadLinks,
       uploadLimits,

@@ -54,4 +54,49 @@ describe('media configuration', () => {
       expect(() => readMediaConfig({ ...BASE, [name]: value }), `${name}=${value}`).toThrow(new RegExp(name));
     }
   });
+
+  it('keeps files on disk unless MEDIA_STORAGE=s3, which reads the S3_* settings', () => {
+    expect(readMediaConfig(BASE).s3).toBeUndefined();
+    const config = readMediaConfig({
+      ...BASE,
+      MEDIA_STORAGE: 's3',
+      S3_BUCKET: 'mega-media',
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_REGION: 'eu-west-1',
+      S3_FORCE_PATH_STYLE: 'true',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_KEY_PREFIX: 'media/',
+    });
+    expect(config.s3).toEqual({
+      bucket: 'mega-media',
+      endpoint: 'http://127.0.0.1:9000',
+      region: 'eu-west-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'key', secretAccessKey: 'secret' },
+      keyPrefix: 'media/',
+    });
+    expect(readMediaConfig({ ...BASE, MEDIA_STORAGE: 's3', S3_BUCKET: 'b' }).s3).toEqual({
+      bucket: 'b',
+      endpoint: undefined,
+      region: 'us-east-1',
+      forcePathStyle: false,
+      credentials: undefined,
+      keyPrefix: '',
+    });
+  });
+
+  it('fails naming each missing or malformed storage setting', () => {
+    const s3 = { ...BASE, MEDIA_STORAGE: 's3', S3_BUCKET: 'b' };
+    for (const [env, name] of [
+      [{ ...BASE, MEDIA_STORAGE: 'ftp' }, 'MEDIA_STORAGE'],
+      [{ ...BASE, MEDIA_STORAGE: 's3' }, 'S3_BUCKET'],
+      [{ ...s3, S3_ENDPOINT: 'minio:9000' }, 'S3_ENDPOINT'],
+      [{ ...s3, S3_FORCE_PATH_STYLE: 'yes' }, 'S3_FORCE_PATH_STYLE'],
+      [{ ...s3, S3_ACCESS_KEY_ID: 'key' }, 'S3_SECRET_ACCESS_KEY'],
+      [{ ...s3, S3_KEY_PREFIX: 'media' }, 'S3_KEY_PREFIX'],
+    ] as const) {
+      expect(() => readMediaConfig(env), name).toThrow(new RegExp(name));
+    }
+  });
 });
