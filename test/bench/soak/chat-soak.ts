@@ -197,24 +197,24 @@ async function main() {
     query: '{ conversations(first: 50) { edges { node { id title } } } }',
   });
   const conversationId = conversations.conversations.edges.find(({ node }) => node.title === 'Weekend trip')!.node.id;
+  /** The conversation's messages, all of them, in seq order: the newest page, then back into history with `before`. */
   const serverMessages = async () => {
-    const all: Received[] = [];
-    let after: string | null = null;
+    const pages: Received[][] = [];
+    let before: string | null = null;
     for (;;) {
-      const page: { conversation: { messages: { edges: { cursor: string; node: Received }[]; pageInfo: { hasNextPage: boolean } } } } = await (
+      const page: { conversation: { messages: { edges: { node: Received }[]; pageInfo: { hasPreviousPage: boolean; startCursor: string | null } } } } = await (
         observer as unknown as { post<T>(body: object): Promise<T> }
       ).post({
-        query: 'query($id: ID!, $after: String) { conversation(id: $id) { messages(first: 100, after: $after) { edges { cursor node { id seq body } } pageInfo { hasNextPage } } } }',
-        variables: { id: conversationId, after },
+        query: 'query($id: ID!, $before: String) { conversation(id: $id) { messages(first: 100, before: $before) { edges { node { id seq body } } pageInfo { hasPreviousPage startCursor } } } }',
+        variables: { id: conversationId, before },
       });
-      all.push(...page.conversation.messages.edges.map((edge) => edge.node));
-      if (!page.conversation.messages.pageInfo.hasNextPage || page.conversation.messages.edges.length === 0) return all;
-      after = page.conversation.messages.edges.at(-1)!.cursor;
+      pages.unshift(page.conversation.messages.edges.map((edge) => edge.node));
+      if (!page.conversation.messages.pageInfo.hasPreviousPage || !page.conversation.messages.pageInfo.startCursor) return pages.flat();
+      before = page.conversation.messages.pageInfo.startCursor;
     }
   };
   const before = await serverMessages();
   const startSeq = before.at(-1)?.seq ?? 0;
-  // `after` pages forward from a message seen: start from the last one before the soak.
   const afterStart = async () => (await serverMessages()).filter((message) => message.seq > startSeq);
 
   const clients: { client: SoakClient; proxy: CuttingProxy }[] = [];
@@ -283,12 +283,12 @@ async function main() {
       redeliveredAndDropped: client.redelivered,
       retriedRequests: client.sendRetries,
     })),
-    problems,
+    problems: problems.slice(0, 20),
   };
   console.log(`
 Soak ended after ${Math.round((Date.now() - started) / 1000)} s: ${expected.length} messages stored for ${sentBodies.length} sent
 ${report.clients.map((c) => `  ${c.name.padEnd(6)} sent ${c.sent}, holds ${c.holds}, connections cut ${c.cuts}×, resubscribed ${c.resubscribes}×, ${c.redeliveredAndDropped} redelivered (dropped by id), ${c.retriedRequests} requests retried`).join('\n')}
-${problems.length === 0 ? 'Every client holds the same messages as the server, in order; none lost, none duplicated.' : `PROBLEMS:\n${problems.map((p) => `  - ${p}`).join('\n')}`}
+${problems.length === 0 ? 'Every client holds the same messages as the server, in order; none lost, none duplicated.' : `PROBLEMS (${problems.length}):\n${problems.slice(0, 20).map((p) => `  - ${p}`).join('\n')}`}
 `);
   console.log(JSON.stringify(report));
   for (const { client, proxy } of clients) {
