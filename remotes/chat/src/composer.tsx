@@ -1,4 +1,5 @@
 import { useRef, useState, type FormEvent } from 'react';
+import { CombinedGraphQLErrors, ServerError } from '@apollo/client';
 import { useApolloClient, useMutation } from '@apollo/client/react';
 import { SdkErrorCode, type MiniAppContext } from '@mega/mini-app-sdk';
 import type { ChatMessageFragment } from './gql/graphql';
@@ -9,6 +10,26 @@ import { CHAT_ATTACHMENT_VISIBILITY, CHAT_SEND_MESSAGE, CHAT_SET_TYPING, CHAT_SH
 /** At most one typing report per this interval (the server drops more anyway). */
 const TYPING_REPORT_MS = 2000;
 
+/** The longest wait between two attempts of a send that failed on the network. */
+const MAX_SEND_RETRY_WAIT_MS = 30_000;
+
+/**
+ * Whether a send failed before the server could answer it (no connection, the response lost, a
+ * gateway or subgraph unavailable): it may have been applied or not, so it is sent again with the
+ * same clientMutationId, which the server answers with the stored message if it was.
+ */
+export function isNetworkFailure(error: unknown): boolean {
+  if (CombinedGraphQLErrors.is(error)) return false;
+  if (ServerError.is(error)) return error.statusCode >= 500 || error.statusCode === 408 || error.statusCode === 429;
+  return true;
+}
+
+/** Jittered exponential backoff: about 1 s, 2 s, 4 s ... up to {@link MAX_SEND_RETRY_WAIT_MS}. */
+const sendRetryWaitMs = (attempt: number) => {
+  const ceiling = Math.min(MAX_SEND_RETRY_WAIT_MS, 1000 * 2 ** attempt);
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+};
+
 interface PickedMedia {
   id: string;
   title: string;
@@ -17,9 +38,10 @@ interface PickedMedia {
 }
 
 /**
- * Writes and sends a message: it shows at once as "Sending…" (an optimistic response) and is
- * replaced by the server's when it is confirmed; a retry of the same send (same clientMutationId)
- * never makes a second message. Photos and videos are picked from the media mini-app.
+ * Writes and sends a message: it shows at once as "Sending…" (an optimistic layer of the cache) and
+ * is replaced by the server's when it is confirmed; a send that failed on the network is retried
+ * with the same clientMutationId (so never makes a second message) and stays "Sending…" meanwhile;
+ * one the server refused gives its text back. Photos and videos are picked from the media mini-app.
  */
 export function Composer({ conversationId, context, onSent }: { conversationId: string; context: MiniAppContext<unknown>; onSent: () => void }) {
   const client = useApolloClient();
@@ -80,15 +102,31 @@ export function Composer({ conversationId, context, onSent }: { conversationId: 
         await client.mutate({ mutation: CHAT_SHARE_ATTACHMENT, variables: { id: asset.id } });
         context.notifications.notify({ kind: 'info', message: `“${asset.title}” is now visible to anyone with its link, so that the conversation can see it.` });
       }
-      await sendMessage({
-        variables: { input: { conversationId, body: text, attachmentIds: attachments.map((asset) => asset.id), clientMutationId } },
-        optimisticResponse: { __typename: 'Mutation', sendMessage: optimistic },
-        update: (cache, { data }) => {
-          if (data?.sendMessage) addMessageToCache(cache, conversationId, data.sendMessage);
-        },
-      });
+      // Shown as "Sending…" until the server confirms it, across retries: a send that failed on the
+      // network is sent again with the same clientMutationId (never a second message), with backoff.
+      client.cache.recordOptimisticTransaction((cache) => addMessageToCache(cache, conversationId, optimistic), optimistic.id);
+      try {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await sendMessage({
+              variables: { input: { conversationId, body: text, attachmentIds: attachments.map((asset) => asset.id), clientMutationId } },
+              // Kept in the shell's outbox while the gateway cannot be reached (sent in order when it can).
+              context: { outbox: true },
+              update: (cache, { data }) => {
+                if (data?.sendMessage) addMessageToCache(cache, conversationId, data.sendMessage);
+              },
+            });
+            break;
+          } catch (failure) {
+            if (!isNetworkFailure(failure)) throw failure;
+            await new Promise((resolve) => setTimeout(resolve, sendRetryWaitMs(attempt)));
+          }
+        }
+      } finally {
+        client.cache.removeOptimistic(optimistic.id);
+      }
     } catch (failure) {
-      // Not sent: the text and attachments come back so that nothing typed is lost.
+      // Refused by the server (so not applied): the text and attachments come back so that nothing typed is lost.
       setBody((current) => current || sent.body);
       setAttachments((current) => (current.length > 0 ? current : sent.attachments));
       setError(`Not sent: ${(failure as Error).message}`);

@@ -126,7 +126,9 @@ export function CartPage() {
       const code = graphQLErrorCode(failure);
       if (code === 'BAD_USER_INPUT') await reloadAfter('Your cart is empty: add something from the catalogue first.');
       else if (code === 'CONFLICT') await reloadAfter(`Not everything in your cart is available. ${describeError(failure)} Change the quantity or remove it, then check out again.`);
-      else setProblem(`The order was not placed. ${describeError(failure)}`);
+      else if (code) setProblem(`The order was not placed. ${describeError(failure)}`);
+      // No answer: it may have been placed. Checking out the same cart again (same clientMutationId) never orders it twice.
+      else setProblem('No answer from the shop: your order may or may not have been placed. Check out again when the connection is back: the same cart is never ordered twice.');
     }
   };
 
