@@ -1,4 +1,4 @@
-import { useCallback, useRef } from 'react';
+import { useCallback, useRef, useSyncExternalStore } from 'react';
 import type { ApolloClient } from '@apollo/client';
 import { useApolloClient } from '@apollo/client/react';
 import type { MiniAppContext, MiniAppProps } from '@mega/mini-app-sdk';
@@ -60,8 +60,15 @@ function MediaPages({ context, uploads }: { context: MiniAppContext<ApolloClient
  */
 export default function App({ context, intent }: MiniAppProps<ApolloClient>) {
   addMediaTypePolicies(useApolloClient().cache);
-  const { notifications } = context;
-  const uploads = useUploads(useCallback((message: string) => notifications.notify({ kind: 'success', message }), [notifications]));
+  const { notifications, session } = context;
+  const userId = useSyncExternalStore(
+    useCallback((listener: () => void) => session.subscribe(listener), [session]),
+    () => session.user?.id ?? null,
+  );
+  const uploads = useUploads(
+    useCallback((message: string) => notifications.notify({ kind: 'success', message }), [notifications]),
+    userId,
+  );
   if (intent?.type === 'pick-media') {
     const kinds = intent.request.kinds;
     return (

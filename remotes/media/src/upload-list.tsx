@@ -1,8 +1,9 @@
+import { useRef } from 'react';
 import { useSubscription } from '@apollo/client/react';
 import { MEDIA_ASSET_READY } from './operations';
 import type { UploadItem, Uploads } from './use-uploads';
 
-const PHASE_TEXT: Readonly<Record<Exclude<UploadItem['phase'], 'failed'>, string>> = {
+const PHASE_TEXT: Readonly<Record<Exclude<UploadItem['phase'], 'failed' | 'paused'>, string>> = {
   starting: 'Preparing…',
   uploading: 'Uploading…',
   finishing: 'Checking the file…',
@@ -22,8 +23,44 @@ function UploadRow({ item, uploads }: { item: UploadItem; uploads: Uploads }) {
     },
     onError: (error) => uploads.fail(item.key, `The file was sent, but it could not be confirmed: ${error.message}`),
   });
+  const chooser = useRef<HTMLInputElement>(null);
   const percent = item.total > 0 ? Math.floor((item.sent / item.total) * 100) : 0;
   const active = item.phase === 'starting' || item.phase === 'uploading';
+  if (item.phase === 'paused') {
+    // Left unfinished by an earlier visit: the browser no longer has the file, the user gives it again.
+    return (
+      <li className="media-upload media-upload-paused">
+        <span className="media-upload-name">{item.name}</span>
+        <span className="media-upload-status" aria-live="polite">
+          Paused: choose the file again to resume
+        </span>
+        {item.error && (
+          <span role="alert" className="media-error media-upload-status">
+            {item.error}
+          </span>
+        )}
+        <span className="media-actions">
+          <button type="button" onClick={() => chooser.current?.click()} aria-label={`Resume the upload of ${item.name}: choose the file again`}>
+            Resume…
+          </button>
+          <button type="button" onClick={() => uploads.cancel(item.key)} aria-label={`Cancel the upload of ${item.name}`}>
+            Cancel
+          </button>
+        </span>
+        <input
+          ref={chooser}
+          type="file"
+          hidden
+          aria-label={`Choose ${item.name} again`}
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) uploads.resume(item.key, file);
+          }}
+        />
+      </li>
+    );
+  }
   return (
     <li className={`media-upload media-upload-${item.phase}`}>
       <span className="media-upload-name">{item.name}</span>
