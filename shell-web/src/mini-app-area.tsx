@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { use, useEffect, useMemo, useState } from 'react';
 import type { ApolloClient } from '@apollo/client';
 import { ApolloProvider } from '@apollo/client/react';
 import {
@@ -12,6 +12,7 @@ import {
   type MiniAppEntry,
   type NotificationsApi,
 } from '@mega/mini-app-sdk';
+import { createCachePersistor, type CachePersistor } from './cache-persistor';
 import type { Connectivity } from './connectivity';
 import { createGraphQLClient } from './graphql-client';
 import { IntentDialog } from './intent-dialog';
@@ -28,22 +29,26 @@ interface OpenIntent {
 }
 
 /** The one GraphQL client, made on first use and kept for the page (the shell itself queries nothing). */
-let shared: { key: string; made: ReturnType<typeof createGraphQLClient> } | undefined;
+let shared: { key: string; made: ReturnType<typeof createGraphQLClient>; persistor: CachePersistor } | undefined;
 function graphQLClientFor(config: RuntimeConfig, session: Session, connectivity: Connectivity) {
   const key = `${config.gatewayUrl} ${config.apolloDevtools}`;
   if (shared?.key !== key) {
-    shared = { key, made: createGraphQLClient({ gatewayUrl: config.gatewayUrl, accessToken: () => session.accessToken(), connectivity, devtools: config.apolloDevtools }) };
+    shared?.persistor.stop();
+    const made = createGraphQLClient({ gatewayUrl: config.gatewayUrl, accessToken: () => session.accessToken(), connectivity, devtools: config.apolloDevtools });
     // Nothing of one user's data stays in the cache or on the socket for the next one.
     let userId = session.user?.id;
-    const { client, ws } = shared.made;
+    const { client, ws } = made;
     session.subscribe(() => {
       if (session.user?.id === userId) return;
       userId = session.user?.id;
       ws.terminate();
       void client.clearStore();
     });
+    // The cache is kept in IndexedDB per user, for a start without the network (cache-persistor.ts);
+    // subscribed after the clearing above, so that the next user's saved cache is restored after it.
+    shared = { key, made, persistor: createCachePersistor(client.cache, session) };
   }
-  return shared.made;
+  return shared;
 }
 
 export interface MiniAppAreaProps {
@@ -62,7 +67,9 @@ export interface MiniAppAreaProps {
  * Loaded with the first mini-app, so that the shell's own first paint carries none of it.
  */
 export default function MiniAppArea({ config, registry, current, session, navigation, connectivity, notifications }: MiniAppAreaProps) {
-  const { client } = graphQLClientFor(config, session, connectivity);
+  const { made: { client }, persistor } = graphQLClientFor(config, session, connectivity);
+  // No mini-app renders (and queries) before the signed-in user's saved cache is back.
+  use(persistor.restored());
   const [dialogIntent, setDialogIntent] = useState<OpenIntent | null>(null);
   const [pageIntent, setPageIntent] = useState<OpenIntent | null>(null);
 

@@ -2,10 +2,14 @@ import type { SessionUser } from '@mega/mini-app-sdk';
 import { graphql } from './gql';
 import type { TypedDocumentString } from './gql/graphql';
 
+/** The longest wait between two tries to refresh the token of a session started offline. */
+const MAX_RECONNECT_WAIT_MS = 10_000;
 /** Refresh the access token when it has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
 /** Where the refresh token is kept between page loads (the access token stays in memory). */
 const REFRESH_TOKEN_KEY = 'mega.refreshToken';
+/** The signed-in user's public profile, kept beside the refresh token so that a reload without the gateway starts signed in. */
+const USER_KEY = 'mega.user';
 
 graphql(`
   fragment SessionAuth on AuthPayload {
@@ -75,20 +79,39 @@ export interface SignUpInput {
   displayName: string;
 }
 
+/** The profile kept in localStorage, if it is one. */
+function storedUser(): SessionUser | null {
+  try {
+    const user = JSON.parse(localStorage.getItem(USER_KEY) ?? 'null') as Partial<SessionUser> | null;
+    return typeof user?.id === 'string' && typeof user.handle === 'string' && typeof user.displayName === 'string' ? { id: user.id, handle: user.handle, displayName: user.displayName, avatarUrl: user.avatarUrl ?? null } : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * The signed-in user and their tokens. The access token lives in memory only; the refresh token is
- * kept in localStorage so that a reload stays signed in (the API hands tokens to the page; an
- * XSS on the shell's origin could read it, which the shell's CSP must prevent).
+ * The signed-in user and their tokens. The access token lives in memory only; the refresh token and
+ * the user's public profile are kept in localStorage so that a reload stays signed in (the API hands
+ * tokens to the page; an XSS on the shell's origin could read it, which the shell's CSP must prevent).
+ * A reload while the gateway cannot be reached starts signed in as that user without an access token
+ * ({@link offline}): requests fail as network errors until a refresh succeeds.
  */
 export class Session {
   private auth: AuthPayload | null = null;
+  /** The user of a session resumed without the gateway: signed in, no access token yet. */
+  private offlineUser: SessionUser | null = null;
   private refreshing: Promise<string | null> | null = null;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly gatewayUrl: string) {}
 
   get user(): SessionUser | null {
-    return this.auth?.user ?? null;
+    return this.auth?.user ?? this.offlineUser;
+  }
+
+  /** Signed in from what was kept (the gateway could not be reached at start), without an access token yet. */
+  get offline(): boolean {
+    return !this.auth && this.offlineUser !== null;
   }
 
   subscribe(listener: () => void): () => void {
@@ -98,7 +121,28 @@ export class Session {
 
   /** Signs in again with the stored refresh token, if any (at start). */
   async resume(): Promise<void> {
-    if (localStorage.getItem(REFRESH_TOKEN_KEY)) await this.accessToken(true);
+    if (!localStorage.getItem(REFRESH_TOKEN_KEY)) return;
+    await this.accessToken(true);
+    const user = storedUser();
+    // The refresh could not reach the gateway (a refused one cleared the token): start signed in as the kept user.
+    if (!this.auth && user && localStorage.getItem(REFRESH_TOKEN_KEY)) {
+      this.offlineUser = user;
+      for (const listener of this.listeners) listener();
+    }
+  }
+
+  /**
+   * For a session started offline: tries to refresh the access token, waiting about 1 s, 2 s, 4 s ...
+   * up to {@link MAX_RECONNECT_WAIT_MS} between tries, until the gateway answers.
+   * @returns true once signed in with an access token, false when signed out meanwhile
+   */
+  async reconnect(): Promise<boolean> {
+    for (let tries = 0; this.offline; tries++) {
+      const ceiling = Math.min(MAX_RECONNECT_WAIT_MS, 1000 * 2 ** tries);
+      await new Promise((resolve) => setTimeout(resolve, ceiling / 2 + (Math.random() * ceiling) / 2));
+      if (this.offline) await this.accessToken(true);
+    }
+    return this.auth !== null;
   }
 
   async logIn(email: string, password: string): Promise<void> {
@@ -140,9 +184,18 @@ export class Session {
   }
 
   private set(auth: AuthPayload | null): void {
+    const signedOut = auth ? null : (this.user ?? storedUser());
     this.auth = auth;
-    if (auth) localStorage.setItem(REFRESH_TOKEN_KEY, auth.refreshToken);
-    else localStorage.removeItem(REFRESH_TOKEN_KEY);
+    this.offlineUser = null;
+    if (auth) {
+      localStorage.setItem(REFRESH_TOKEN_KEY, auth.refreshToken);
+      localStorage.setItem(USER_KEY, JSON.stringify(auth.user));
+    } else {
+      localStorage.removeItem(REFRESH_TOKEN_KEY);
+      localStorage.removeItem(USER_KEY);
+    }
+    // Nothing of a signed-out user stays on the device: their saved cache goes too (loaded apart from the shell's first paint).
+    if (signedOut) void import('./cache-persistor').then(({ forgetSavedCache }) => forgetSavedCache(signedOut.id)).catch(() => undefined);
     for (const listener of this.listeners) listener();
   }
 

@@ -31,8 +31,16 @@ export function Shell({ config }: { config: RuntimeConfig }) {
   );
   const [resumed, setResumed] = useState(false);
   useEffect(() => {
-    void session.resume().finally(() => setResumed(true));
-  }, [session]);
+    void session
+      .resume()
+      .then(() => {
+        // Signed in without the gateway (an offline start): shown as offline until it answers again.
+        if (!session.offline) return;
+        connectivity.gatewayUnreachable();
+        void session.reconnect().then((signedIn) => signedIn && connectivity.gatewayAnswered());
+      })
+      .finally(() => setResumed(true));
+  }, [session, connectivity]);
   useEffect(() => {
     loadRegistry(config.registryUrl).then(setRegistry, (error: unknown) => setRegistry({ error: error instanceof Error ? error.message : String(error) }));
   }, [config.registryUrl]);

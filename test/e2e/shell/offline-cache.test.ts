@@ -1,0 +1,144 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessTokenFor, DEMO_USERS, eventually, queryAs, startWeb, type Web } from '@mega/test-utils';
+import { DIRECT_CONVERSATIONS_QUERY, directConversationId, thread } from '../chat/chat-pages.js';
+
+/** The caches the shell saved in this browser profile (IndexedDB `mega-cache`/`caches`), by key; read without creating the database. Run in the page (test/ is typed for Node, not the DOM). */
+const SAVED_CACHES = `(async () => {
+  if (!(await indexedDB.databases()).some((database) => database.name === 'mega-cache')) return {};
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('mega-cache');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const database = open.result;
+      const caches = {};
+      const cursor = database.transaction('caches').objectStore('caches').openCursor();
+      cursor.onerror = () => reject(cursor.error);
+      cursor.onsuccess = () => {
+        if (!cursor.result) {
+          database.close();
+          resolve(caches);
+          return;
+        }
+        caches[String(cursor.result.key)] = cursor.result.value.data;
+        cursor.result.continue();
+      };
+    };
+  });
+})()`;
+const savedCaches = (page: Page) => page.evaluate<Record<string, string>>(SAVED_CACHES);
+
+interface Seen {
+  userId: string;
+  messageBody: string;
+  mediaTitle: string;
+  productTitles: string[];
+  cartTitle: string;
+}
+
+describe('the shell keeps its cache per user and starts from it without the network', () => {
+  let web: Web;
+  const tokens: Record<string, string> = {};
+  const asUser = <T,>(user: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) => queryAs<T>(web.gatewayUrl, tokens[user]!, query, variables);
+
+  beforeAll(async () => {
+    web = await startWeb();
+    for (const user of ['alice', 'bob'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
+  });
+  afterAll(() => web?.stop());
+
+  /** What the gateway holds for Alice, that the page must show from its cache. */
+  async function aliceData(): Promise<Seen & { conversationId: string }> {
+    const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
+    const { me } = await asUser<{ me: { id: string } }>('alice', '{ me { id } }');
+    const { conversation } = await asUser<{ conversation: { messages: { edges: { node: { body: string } }[] } } }>('alice', 'query($id: ID!) { conversation(id: $id) { messages(first: 30) { edges { node { body } } } } }', { id: conversationId });
+    const bobsMedia = (await asUser<{ myMedia: { edges: { node: { title: string } }[] } }>('bob', '{ myMedia(first: 100) { edges { node { title } } } }')).myMedia.edges.map(({ node }) => node.title);
+    const { myMedia } = await asUser<{ myMedia: { edges: { node: { title: string } }[] } }>('alice', '{ myMedia(first: 6) { edges { node { title } } } }');
+    const { products } = await asUser<{ products: { edges: { node: { id: string; title: string } }[] } }>('alice', '{ products(first: 3) { edges { node { id title } } } }');
+    const product = products.edges.at(-1)!.node;
+    const { addToCart } = await asUser<{ addToCart: { items: { product: { title: string } }[] } }>('alice', 'mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { items { product { title } } } }', { id: product.id });
+    return {
+      conversationId,
+      userId: me.id,
+      messageBody: conversation.messages.edges.at(-1)!.node.body,
+      mediaTitle: myMedia.edges.map(({ node }) => node.title).find((title) => !bobsMedia.includes(title))!,
+      productTitles: products.edges.map(({ node }) => node.title),
+      cartTitle: addToCart.items.at(-1)!.product.title,
+    };
+  }
+
+  const openApp = async (page: Page, title: string, heading: string) => {
+    await page.getByRole('navigation', { name: 'Mini-apps' }).getByRole('link', { name: new RegExp(title) }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  };
+  const connection = (page: Page) => page.getByRole('status', { name: 'Connection' });
+
+  it('shows the signed-in user and every mini-app from the cache after a reload without the gateway, then goes live again; the next user sees none of it', async () => {
+    const alice = await aliceData();
+    const page = await web.newPage();
+    let offline = false;
+    await page.routeWebSocket(web.gatewayUrl.replace(/^http/, 'ws'), (socket) => (offline ? socket.close({ code: 1013, reason: 'offline' }) : socket.connectToServer()));
+    await web.signIn(page, DEMO_USERS.alice);
+
+    // Chat (a conversation), media, the shop's catalogue and cart, each through the gateway once.
+    await openApp(page, 'Chat', 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await thread(page).getByText(alice.messageBody, { exact: true }).waitFor();
+    await openApp(page, 'Media', 'Media');
+    await page.getByRole('list', { name: 'Your media' }).getByRole('link', { name: alice.mediaTitle }).waitFor();
+    await openApp(page, 'Shop', 'Shop');
+    await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: alice.productTitles[0] }).waitFor();
+    await page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name: /^Cart/ }).click();
+    await page.getByRole('list', { name: 'Items in your cart' }).getByText(alice.cartTitle).first().waitFor();
+    const key = `cache:${alice.userId}`;
+    await eventually(async () => {
+      const saved = (await savedCaches(page))[key] ?? '';
+      for (const text of [alice.messageBody, alice.mediaTitle, alice.cartTitle, ...alice.productTitles]) expect(saved).toContain(JSON.stringify(text).slice(1, -1));
+    });
+
+    // The gateway is gone (HTTP and WebSocket); the page is reloaded.
+    offline = true;
+    await page.route(web.gatewayUrl, (route) => route.abort('internetdisconnected'));
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await expect(page.getByRole('banner').textContent()).resolves.toContain(DEMO_USERS.alice.displayName);
+    await expect(connection(page).textContent()).resolves.toContain('Offline');
+    await page.getByRole('list', { name: 'Items in your cart' }).getByText(alice.cartTitle).first().waitFor();
+    await page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name: /^Catalogue/ }).click();
+    for (const title of alice.productTitles) await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title }).waitFor();
+    await openApp(page, 'Media', 'Media');
+    await page.getByRole('list', { name: 'Your media' }).getByRole('link', { name: alice.mediaTitle }).waitFor();
+    await openApp(page, 'Chat', 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await thread(page).getByText(alice.messageBody, { exact: true }).waitFor();
+    await expect(connection(page).textContent()).resolves.toContain('Offline');
+
+    // The gateway is back: the page goes online with a fresh access token, and the thread is live again.
+    offline = false;
+    await page.unroute(web.gatewayUrl);
+    await connection(page).filter({ hasText: 'Online' }).waitFor({ timeout: 60_000 });
+    const live = `Back online ${Date.now()}`;
+    await eventually(
+      async () => {
+        await asUser('bob', 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { id } }', { input: { conversationId: alice.conversationId, body: `${live} ${Date.now()}` } });
+        await thread(page).getByText(live).first().waitFor({ timeout: 2000 });
+      },
+      30_000,
+    );
+
+    // Alice signs out: her saved cache goes; Bob, in the same browser profile, sees none of her data.
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await eventually(async () => expect(Object.keys(await savedCaches(page))).not.toContain(key));
+    await web.signIn(page, DEMO_USERS.bob);
+    await openApp(page, 'Media', 'Media');
+    await page.getByRole('list', { name: 'Your media' }).getByRole('listitem').first().waitFor();
+    await expect(page.getByRole('list', { name: 'Your media' }).getByRole('link', { name: alice.mediaTitle }).count()).resolves.toBe(0);
+    await openApp(page, 'Shop', 'Shop');
+    await page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name: /^Cart/ }).click();
+    await page.getByRole('heading', { level: 2, name: 'Your cart' }).waitFor();
+    const bobsCart = (await asUser<{ cart: { items: { product: { title: string } }[] } | null }>('bob', '{ cart { items { product { title } } } }')).cart?.items.map(({ product }) => product.title) ?? [];
+    if (!bobsCart.includes(alice.cartTitle)) await expect(page.getByRole('list', { name: 'Items in your cart' }).getByText(alice.cartTitle).count()).resolves.toBe(0);
+    await eventually(async () => expect(Object.keys(await savedCaches(page))).toEqual([`cache:${(await asUser<{ me: { id: string } }>('bob', '{ me { id } }')).me.id}`]));
+    await page.context().close();
+  }, 180_000);
+});
