@@ -103,6 +103,7 @@ export function mediaSubgraph(parts: MediaParts): SubgraphDefinition<MediaTables
     dispose: async (services) => {
       await services.events.close();
       await services.uploads.close();
+      services.files.close?.();
     },
     context: createContext,
     seed: seedMedia,

@@ -93,8 +93,16 @@ describe('an upload cut by a reload', () => {
     // Its PENDING asset is in the grid, as the server has it.
     await page.getByRole('list', { name: 'Your media' }).getByRole('listitem').filter({ hasText: 'big-scan' }).getByText('Pending').waitFor();
 
+    const resumeButton = row.getByRole('button', { name: 'Resume the upload of big-scan.png: choose the file again' });
+    // Another file is refused, with the name of the one expected; nothing is sent.
+    const wrong = page.waitForEvent('filechooser');
+    await resumeButton.click();
+    await (await wrong).setFiles({ name: 'other.png', mimeType: 'image/png', buffer: paddedPng(1000) });
+    await expect(row.getByRole('alert').textContent()).resolves.toContain('choose “big-scan.png”');
+    expect(after).toEqual([]);
+
     const again = page.waitForEvent('filechooser');
-    await row.getByRole('button', { name: 'Resume the upload of big-scan.png: choose the file again' }).click();
+    await resumeButton.click();
     await (await again).setFiles(file);
     await row.getByText('Ready').waitFor({ timeout: 60_000 });
 

@@ -11,7 +11,8 @@ export interface StoredFile {
 /**
  * Where media files live. Keys are `/`-separated paths of `[A-Za-z0-9._-]` segments; a key is
  * written once and never reused for other bytes, so a key also identifies its content.
- * Implementations: {@link MemoryFileStorage} (tests), `LocalDiskFileStorage`; S3 comes later.
+ * Implementations: {@link MemoryFileStorage} (tests), `LocalDiskFileStorage`, `S3FileStorage`; one
+ * test suite runs on each (`__tests__/file-storage.test.ts`).
  */
 export interface FileStorage {
   /** Stores `bytes` under `key`, replacing anything there; `mimeType` is kept where the back end can (S3). */
@@ -20,6 +21,8 @@ export interface FileStorage {
   get(key: string): Promise<StoredFile | undefined>;
   /** Removes the file; a missing file is not an error. */
   delete(key: string): Promise<void>;
+  /** Lets go of connections, if it holds any; called once when the subgraph stops. */
+  close?(): void;
 }
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*(\/[A-Za-z0-9][A-Za-z0-9._-]*)*$/;
