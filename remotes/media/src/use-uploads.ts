@@ -202,6 +202,8 @@ export function useUploads(notify: (message: string) => void, userId: string | n
     (key: string, file: File) => {
       const saved = unfinished(key);
       if (!saved) return;
+      // Remembered by another tab after this one listed its uploads: list it now.
+      setItems((list) => (list.some((item) => item.key === key) ? list : [...list, pausedItem(saved)]));
       if (!isSameFile(saved, file)) {
         update(key, () => ({
           error: `“${file.name}” is not the file this upload was sending: choose “${saved.filename}” (${saved.byteSize} bytes, the same copy).`,
