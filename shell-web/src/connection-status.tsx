@@ -9,11 +9,15 @@ export function ConnectionStatus({ connectivity }: { connectivity: Connectivity 
     (listener) => connectivity.subscribe(listener),
     () => connectivity.status,
   );
+  const pending = useSyncExternalStore(
+    (listener) => connectivity.subscribe(listener),
+    () => connectivity.pendingActions,
+  );
   return (
     <p role="status" aria-label="Connection" className={`connection ${status}`}>
       <span aria-hidden="true" className="dot" />
       {LABELS[status]}
-      {connectivity.pendingActions > 0 && ` · ${connectivity.pendingActions} waiting`}
+      {pending > 0 && ` · ${pending} waiting`}
     </p>
   );
 }

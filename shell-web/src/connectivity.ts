@@ -10,8 +10,7 @@ export class Connectivity implements ConnectivityApi {
   private gatewayReachable = true;
   private socketDown = false;
   private readonly listeners = new Set<() => void>();
-  /** Actions waiting to be sent (the outbox keeps none yet: always 0). */
-  readonly pendingActions = 0;
+  private pending = 0;
 
   constructor(target: Pick<Window, 'addEventListener'> | undefined = typeof window === 'undefined' ? undefined : window) {
     target?.addEventListener('online', () => this.update(() => (this.browserOnline = true)));
@@ -21,6 +20,18 @@ export class Connectivity implements ConnectivityApi {
   get status(): ConnectivityStatus {
     if (!this.browserOnline || !this.gatewayReachable) return 'offline';
     return this.socketDown ? 'reconnecting' : 'online';
+  }
+
+  /** Actions waiting in the outbox to be sent (failed ones not counted). */
+  get pendingActions(): number {
+    return this.pending;
+  }
+
+  /** The outbox says how many of its items wait. */
+  setPendingActions(count: number): void {
+    if (count === this.pending) return;
+    this.pending = count;
+    for (const listener of this.listeners) listener();
   }
 
   subscribe(listener: () => void): () => void {

@@ -6,6 +6,7 @@ import { print, type DocumentNode } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { catchError } from 'rxjs';
 import type { Connectivity } from './connectivity';
+import { createOutboxLink, type Outbox } from './outbox';
 
 /** The longest wait between two attempts to reconnect the WebSocket. */
 export const MAX_RECONNECT_WAIT_MS = 30_000;
@@ -19,6 +20,8 @@ export interface GraphQLClientOptions {
   connectivity: Connectivity;
   /** Registers the client for the Apollo Client Devtools. @default false */
   devtools?: boolean;
+  /** Whose outbox (kept per user, wiped on sign-out); without it the outbox holds items for the page only. */
+  session?: { readonly user: { id: string } | null; subscribe(listener: () => void): () => void };
 }
 
 /**
@@ -68,7 +71,7 @@ const hexOf = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) =>
  * subscriptions over one graphql-ws connection that reconnects for ever with a fresh token (by
  * persisted id too), and one normalized cache.
  */
-export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, devtools = false }: GraphQLClientOptions): { client: ApolloClient; ws: WsClient } {
+export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, devtools = false, session }: GraphQLClientOptions): { client: ApolloClient; ws: WsClient; outbox: Outbox } {
   const authorizedFetch: typeof fetch = async (input, init) => {
     const token = await accessToken();
     const headers = new Headers(init?.headers);
@@ -112,5 +115,12 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
     persistedSubscriptionLink.concat(new GraphQLWsLink(withoutPersistedText(ws))),
     http,
   );
-  return { client: new ApolloClient({ link, cache: new InMemoryCache(), devtools: { enabled: devtools, name: 'Mega App' } }), ws };
+  // Marked mutations (context.outbox and a clientMutationId) wait in the outbox first: kept, sent in order (outbox.ts).
+  const outbox = createOutboxLink(connectivity);
+  const client = new ApolloClient({ link: outbox.link.concat(link), cache: new InMemoryCache(), devtools: { enabled: devtools, name: 'Mega App' } });
+  outbox.attach(client);
+  const userChanged = () => outbox.setUser(session?.user?.id ?? null);
+  userChanged();
+  session?.subscribe(userChanged);
+  return { client, ws, outbox };
 }

@@ -17,6 +17,7 @@ import type { Connectivity } from './connectivity';
 import { createGraphQLClient } from './graphql-client';
 import { IntentDialog } from './intent-dialog';
 import { MiniAppSlot } from './mini-app-slot';
+import { OutboxPanel } from './outbox-panel';
 import type { Navigation } from './navigation';
 import type { LoadedRegistry } from './registry';
 import type { RuntimeConfig } from './runtime-config';
@@ -34,7 +35,7 @@ function graphQLClientFor(config: RuntimeConfig, session: Session, connectivity:
   const key = `${config.gatewayUrl} ${config.apolloDevtools}`;
   if (shared?.key !== key) {
     shared?.persistor.stop();
-    const made = createGraphQLClient({ gatewayUrl: config.gatewayUrl, accessToken: () => session.accessToken(), connectivity, devtools: config.apolloDevtools });
+    const made = createGraphQLClient({ gatewayUrl: config.gatewayUrl, accessToken: () => session.accessToken(), connectivity, devtools: config.apolloDevtools, session });
     // Nothing of one user's data stays in the cache or on the socket for the next one.
     let userId = session.user?.id;
     const { client, ws } = made;
@@ -67,7 +68,7 @@ export interface MiniAppAreaProps {
  * Loaded with the first mini-app, so that the shell's own first paint carries none of it.
  */
 export default function MiniAppArea({ config, registry, current, session, navigation, connectivity, notifications }: MiniAppAreaProps) {
-  const { made: { client }, persistor } = graphQLClientFor(config, session, connectivity);
+  const { made: { client, outbox }, persistor } = graphQLClientFor(config, session, connectivity);
   // No mini-app renders (and queries) before the signed-in user's saved cache is back.
   use(persistor.restored());
   const [dialogIntent, setDialogIntent] = useState<OpenIntent | null>(null);
@@ -119,6 +120,7 @@ export default function MiniAppArea({ config, registry, current, session, naviga
 
   return (
     <ApolloProvider client={client}>
+      <OutboxPanel outbox={outbox} />
       <MiniAppSlot key={current.id} app={current} context={contexts.get(current.id)!} intent={pageIntent?.app.id === current.id ? pageIntent.intent : undefined} />
       {dialogIntent && <IntentDialog app={dialogIntent.app} context={contexts.get(dialogIntent.app.id)!} intent={dialogIntent.intent} />}
     </ApolloProvider>

@@ -4,6 +4,7 @@ import type { MiniAppProps } from '@mega/mini-app-sdk';
 import { ConversationList } from './conversation-list';
 import { LiveConversations } from './live-conversations';
 import { addChatTypePolicies } from './message-cache';
+import { registerChatOutbox } from './outbox';
 import { ShareProduct } from './share-product';
 import { Thread } from './thread';
 import './chat.css';
@@ -27,6 +28,9 @@ export default function App({ context, intent }: MiniAppProps) {
     (listener) => navigation.subscribe(listener),
     () => navigation.path,
   );
+
+  // Messages kept in the shell's outbox (sent offline) show as "Sending…" again after a reload.
+  useEffect(() => registerChatOutbox(client, () => context.session.user), [client, context]);
 
   useEffect(() => {
     if (intent?.type !== 'open-conversation') return;

@@ -15,7 +15,7 @@ export const SHARED = {
   '@apollo/client/utilities': { singleton: true, requiredVersion: '4.3.8' },
   rxjs: { singleton: true, requiredVersion: '7.8.2' },
   graphql: { singleton: true, requiredVersion: '16.15.0' },
-  '@mega/mini-app-sdk': { singleton: true, requiredVersion: '^1.1.0' },
+  '@mega/mini-app-sdk': { singleton: true, requiredVersion: '^1.2.0' },
 };
 
 /** What every mini-app exposes: its root component (default export), rendered with `MiniAppProps`. */

@@ -3,11 +3,14 @@ import { useQuery } from '@apollo/client/react';
 import type { ApolloClient } from '@apollo/client';
 import type { MiniAppContext, MiniAppProps } from '@mega/mini-app-sdk';
 import { SHOP_CART } from './cart';
+import type { ShopAddToCartMutation, ShopAddToCartMutationVariables } from './gql/graphql';
 import { CartPage } from './cart-page';
 import { Catalogue, INITIAL_CATALOGUE, type CatalogueState } from './catalogue';
 import { OrderPage } from './order-page';
 import { OrdersPage } from './orders-page';
-import { ProductPage } from './product-page';
+import { ProductPage, SHOP_ADD_TO_CART, updateCartAfterAdd } from './product-page';
+import { registerOutboxOperation } from '@mega/mini-app-sdk';
+import type { ApolloCache } from '@apollo/client';
 import { parseShopPath, shopPath, type ShopRoute } from './routes';
 import { PageHeading, ShopLink, ShopNavigationProvider, type ShopNavigation, type ShopTarget } from './shop-navigation';
 import './shop.css';
@@ -27,6 +30,16 @@ export default function App({ context }: MiniAppProps<ApolloClient>) {
   );
   const [navigated, setNavigated] = useState(false);
   useEffect(() => navigation.subscribe(() => setNavigated(true)), [navigation]);
+  // Adds kept in the shell's outbox (made offline) update the cart when they are sent after a reload.
+  useEffect(
+    () =>
+      registerOutboxOperation<ShopAddToCartMutation, ShopAddToCartMutationVariables, ApolloCache>(context.graphql, {
+        document: SHOP_ADD_TO_CART,
+        describe: ({ quantity }) => `Adding ${quantity} to the cart`,
+        update: updateCartAfterAdd,
+      }),
+    [context.graphql],
+  );
   const [catalogue, setCatalogue] = useState<CatalogueState>(INITIAL_CATALOGUE);
 
   const route = parseShopPath(path, base);

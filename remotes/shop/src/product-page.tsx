@@ -1,9 +1,10 @@
 import { useId, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client/react';
-import type { ApolloClient } from '@apollo/client';
+import type { ApolloCache, ApolloClient } from '@apollo/client';
 import { SdkErrorCode, type MiniAppContext } from '@mega/mini-app-sdk';
 import { writeCart } from './cart';
 import { graphql } from './gql';
+import type { ShopAddToCartMutation } from './gql/graphql';
 import { describeError } from './graphql-error';
 import { ProductImage } from './product-image';
 import { sdkErrorCode } from './sdk-error';
@@ -41,7 +42,15 @@ export const SHOP_ADD_TO_CART = graphql(`
   }
 `);
 
-type Feedback = { kind: 'success' | 'error'; text: string } | null;
+type Feedback = { kind: 'success' | 'error' | 'waiting'; text: string } | null;
+
+/** After this long an add still not answered is said to wait (in the shell's outbox, offline). */
+const OUTBOX_WAITING_MS = 1500;
+
+/** Puts the cart an add returned where every view of the cart reads it (also for adds sent from the outbox after a reload). */
+export function updateCartAfterAdd(cache: ApolloCache, { data }: { data?: ShopAddToCartMutation | null }): void {
+  if (data) writeCart(cache, data.addToCart);
+}
 
 /** Where sharing the product into a chat stands. */
 type Sharing = { state: 'idle' } | { state: 'sharing' } | { state: 'shared'; conversationId: string } | { state: 'failed'; message: string };
@@ -53,11 +62,8 @@ type Sharing = { state: 'idle' } | { state: 'sharing' } | { state: 'shared'; con
 export function ProductPage({ productId, context }: { productId: string; context: MiniAppContext<ApolloClient> }) {
   const quantityId = useId();
   const { data, loading, error, refetch } = useQuery(SHOP_PRODUCT, { variables: { id: productId }, fetchPolicy: 'cache-and-network' });
-  const [addToCart, { loading: adding }] = useMutation(SHOP_ADD_TO_CART, {
-    update: (cache, { data: added }) => {
-      if (added) writeCart(cache, added.addToCart);
-    },
-  });
+  const [addToCart] = useMutation(SHOP_ADD_TO_CART, { update: updateCartAfterAdd });
+  const [adding, setAdding] = useState(false);
   const [quantity, setQuantity] = useState('1');
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [sharing, setSharing] = useState<Sharing>({ state: 'idle' });
@@ -96,11 +102,21 @@ export function ProductPage({ productId, context }: { productId: string; context
       return;
     }
     setFeedback(null);
+    setAdding(true);
+    // Kept in the shell's outbox while the gateway cannot be reached, and added when it can (same clientMutationId: once).
+    const added = addToCart({ variables: { productId: product.id, quantity: units, clientMutationId: crypto.randomUUID() }, context: { outbox: true } });
+    const waiting = setTimeout(() => {
+      setAdding(false);
+      setFeedback({ kind: 'waiting', text: `${units} × ${product.title}: waiting to be added to your cart (no connection; it is sent when the connection is back).` });
+    }, OUTBOX_WAITING_MS);
     try {
-      await addToCart({ variables: { productId: product.id, quantity: units, clientMutationId: crypto.randomUUID() } });
+      await added;
       setFeedback({ kind: 'success', text: `Added ${units} × ${product.title} to your cart.` });
     } catch (failure) {
       setFeedback({ kind: 'error', text: `${product.title} was not added to your cart. ${describeError(failure)}` });
+    } finally {
+      clearTimeout(waiting);
+      setAdding(false);
     }
   };
 
@@ -179,6 +195,7 @@ export function ProductPage({ productId, context }: { productId: string; context
             </button>
           </form>
           <p role="status" className="shop-feedback">
+            {feedback?.kind === 'waiting' && feedback.text}
             {feedback?.kind === 'success' && (
               <>
                 {feedback.text} <ShopLink to={{ page: 'cart' }}>View your cart</ShopLink>
