@@ -52,10 +52,34 @@ describe('an upload cut by a reload', () => {
     await rm(folder, { recursive: true, force: true });
   });
 
-  it('resumes after the file is chosen again, sending only the bytes the server did not have, and the asset becomes READY', async () => {
-    const file = path.join(folder, 'big-scan.png');
-    await writeFile(file, paddedPng(FILE_BYTES));
+  const grid = () => page.getByRole('list', { name: 'Your media' });
 
+  /** Alice's media as the gateway has it. */
+  async function serverMedia() {
+    const response = await postGraphQL<{ myMedia: { edges: { node: { id: string; title: string; url: string | null; width: number | null; byteSize: number } }[] } }>(
+      web.gatewayUrl,
+      { query: '{ myMedia(first: 100) { edges { node { id title url width byteSize } } } }' },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(response.errors).toBeUndefined();
+    return response.data!.myMedia.edges.map((edge) => edge.node);
+  }
+
+  async function chooseWithUploadButton(file: string) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Upload…' }).click();
+    await (await chooser).setFiles(file);
+  }
+
+  /**
+   * Uploads a padded PNG of `bytes` named `name` (from a file on disk, so that choosing it again
+   * gives the same `lastModified`); its second PATCH never reaches the server, and the page is
+   * reloaded then. Resolves once the page lists the upload as paused; `before` and `after` are
+   * the PATCHes sent before and after the reload.
+   */
+  async function uploadCutByReload(name: string, bytes: number) {
+    const file = path.join(folder, name);
+    await writeFile(file, paddedPng(bytes));
     const before: Patch[] = [];
     const after: Patch[] = [];
     let reloaded = false;
@@ -69,29 +93,29 @@ describe('an upload cut by a reload', () => {
         return route.continue();
       }
       before.push(patch);
-      // The second PATCH never reaches the server: the connection is lost there, and the page reloaded.
       if (before.length === 1) return route.continue();
       cut ??= route;
       return undefined;
     };
     await page.route('**/uploads/**', record);
-
     await page.goto(web.appUrl('media'));
-    await page.getByRole('list', { name: 'Your media' }).waitFor();
-    const chooser = page.waitForEvent('filechooser');
-    await page.getByRole('button', { name: 'Upload…' }).click();
-    await (await chooser).setFiles(file);
+    await grid().waitFor();
+    await chooseWithUploadButton(file);
     await eventually(() => expect(cut).toBeDefined(), 30_000);
-    expect(before[0]).toEqual({ offset: 0, bytes: CHUNK_BYTES });
-    expect(before[1]!.offset).toBe(CHUNK_BYTES);
-
     reloaded = true;
     await page.reload();
     await cut!.abort().catch(() => undefined);
-    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: 'big-scan.png' });
+    const row = page.getByRole('list', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: name });
     await row.getByText('Paused: choose the file again to resume').waitFor();
+    return { file, before, after, row, stopRecording: () => page.unroute('**/uploads/**', record) };
+  }
+
+  it('resumes after the file is chosen again, sending only the bytes the server did not have, and the asset becomes READY', async () => {
+    const { file, before, after, row, stopRecording } = await uploadCutByReload('big-scan.png', FILE_BYTES);
+    expect(before[0]).toEqual({ offset: 0, bytes: CHUNK_BYTES });
+    expect(before[1]!.offset).toBe(CHUNK_BYTES);
     // Its PENDING asset is in the grid, as the server has it.
-    await page.getByRole('list', { name: 'Your media' }).getByRole('listitem').filter({ hasText: 'big-scan' }).getByText('Pending').waitFor();
+    await grid().getByRole('listitem').filter({ hasText: 'big-scan' }).getByText('Pending').waitFor();
 
     const resumeButton = row.getByRole('button', { name: 'Resume the upload of big-scan.png: choose the file again' });
     // Another file is refused, with the name of the one expected; nothing is sent.
@@ -109,20 +133,37 @@ describe('an upload cut by a reload', () => {
     // Only what the server did not have was sent again, from its offset on.
     expect(after[0]?.offset).toBe(CHUNK_BYTES);
     expect(after.reduce((sum, patch) => sum + patch.bytes, 0)).toBe(FILE_BYTES - CHUNK_BYTES);
-    await page.unroute('**/uploads/**', record);
+    await stopRecording();
 
-    const response = await postGraphQL<{ myMedia: { edges: { node: { title: string; url: string | null; width: number | null; byteSize: number } }[] } }>(
-      web.gatewayUrl,
-      { query: '{ myMedia(first: 100) { edges { node { title url width byteSize } } } }' },
-      { authorization: `Bearer ${token}` },
-    );
-    expect(response.errors).toBeUndefined();
-    const asset = response.data!.myMedia.edges.map((edge) => edge.node).find((node) => node.title === 'big-scan');
+    const asset = (await serverMedia()).find((node) => node.title === 'big-scan');
     expect(asset).toMatchObject({ width: 16, byteSize: FILE_BYTES, url: expect.stringMatching(/^http/) });
 
     // Finished: after another reload it is no longer offered for resuming.
     await page.reload();
-    await page.getByRole('list', { name: 'Your media' }).waitFor();
+    await grid().waitFor();
+    await expect(page.getByText('Paused: choose the file again to resume').count()).resolves.toBe(0);
+  });
+
+  it('resumes a paused upload when the same file is chosen with the Upload button', async () => {
+    const { file, after, row, stopRecording } = await uploadCutByReload('second-scan.png', 10_000_000);
+    await chooseWithUploadButton(file);
+    await row.getByText('Ready').waitFor({ timeout: 60_000 });
+    await stopRecording();
+    expect(after[0]?.offset).toBe(CHUNK_BYTES);
+    expect(after.reduce((sum, patch) => sum + patch.bytes, 0)).toBe(10_000_000 - CHUNK_BYTES);
+    await expect(page.getByRole('list', { name: 'Uploads' }).getByRole('listitem').count()).resolves.toBe(1);
+  });
+
+  it('cancels a paused upload: its PENDING asset leaves the grid and the server', async () => {
+    const { row, stopRecording } = await uploadCutByReload('third-scan.png', 10_000_000);
+    await stopRecording();
+    const id = (await serverMedia()).find((node) => node.title === 'third-scan')!.id;
+    await row.getByRole('button', { name: 'Cancel the upload of third-scan.png' }).click();
+    await row.getByText('Cancelled').waitFor();
+    await eventually(async () => expect((await serverMedia()).map((node) => node.id)).not.toContain(id));
+    await eventually(async () => expect(await grid().locator('.media-tile-title').allTextContents()).not.toContain('third-scan'));
+    await page.reload();
+    await grid().waitFor();
     await expect(page.getByText('Paused: choose the file again to resume').count()).resolves.toBe(0);
   });
 });
