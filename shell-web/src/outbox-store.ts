@@ -52,6 +52,12 @@ export class OutboxStore {
     await this.run<unknown>('readwrite', (store) => (items.length > 0 ? store.put(items, userId) : store.delete(userId)) as IDBRequest<unknown>);
   }
 
+  /** Deletes every other user's items (one left behind when the outbox was not loaded at their sign-out). */
+  async keepOnly(userId: string): Promise<void> {
+    const keys = (await this.run('readonly', (store) => store.getAllKeys())) ?? [];
+    for (const key of keys) if (key !== userId) await this.run<unknown>('readwrite', (store) => store.delete(key) as IDBRequest<unknown>);
+  }
+
   /** Every user's items (sign-out: nothing of one user is left for the next). */
   async clear(): Promise<void> {
     await this.run('readwrite', (store) => store.clear());

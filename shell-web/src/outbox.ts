@@ -153,6 +153,7 @@ export class Outbox {
         // Live items added while loading come after the stored ones.
         this.items = [...items.map((item) => ({ ...item })), ...this.items.filter((item) => !items.some((stored) => stored.id === item.id))];
         this.loadedAt = Date.now();
+        void this.store.keepOnly(userId).catch(() => undefined);
         this.changed();
         for (const item of this.items) if (item.status === 'pending' && this.operations.has(item.operationName)) this.dispatch(item);
         void this.pump();

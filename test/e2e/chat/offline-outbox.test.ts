@@ -13,6 +13,23 @@ interface CartRow {
   items: { quantity: number; product: { id: string } }[];
 }
 
+/** How many users' outboxes this browser profile keeps (IndexedDB `mega-outbox`/`queues`). Run in the page (test/ is typed for Node, not the DOM). */
+const STORED_OUTBOXES = `(async () => {
+  if (!(await indexedDB.databases()).some((database) => database.name === 'mega-outbox')) return 0;
+  return new Promise((resolve, reject) => {
+    const open = indexedDB.open('mega-outbox');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const count = open.result.transaction('queues').objectStore('queues').count();
+      count.onerror = () => reject(count.error);
+      count.onsuccess = () => {
+        open.result.close();
+        resolve(count.result);
+      };
+    };
+  });
+})()`;
+
 /**
  * The shell's outbox (shell-web/src/outbox.ts): actions taken while the gateway cannot be reached
  * wait, shown as pending, survive a reload, and are sent in order, each once, when it comes back;
@@ -181,6 +198,28 @@ describe('offline actions (the outbox)', () => {
     await panel.getByRole('button', { name: /^Discard/ }).click();
     await panel.waitFor({ state: 'detached' });
     expect(quantityIn(await cartOf('alice'), scarce.id)).toBe(scarce.stock);
+    await alice.context().close();
+  });
+
+  it('wipes the waiting items at sign-out: nothing is sent for the next user', { timeout: 90_000 }, async () => {
+    const alice = await web.newPage();
+    await web.signIn(alice, DEMO_USERS.alice);
+    const product = (await products()).find((candidate) => candidate.stock >= 1)!;
+    const before = quantityIn(await cartOf('alice'), product.id);
+    await openProduct(alice, product);
+    await cut(alice);
+    await addToCart(alice, 1);
+    await eventually(async () => expect(await connection(alice).textContent()).toContain('1 waiting'));
+    await eventually(async () => expect(await alice.evaluate(STORED_OUTBOXES)).toBe(1));
+
+    await alice.getByRole('button', { name: 'Sign out' }).click();
+    await alice.getByLabel('Email').waitFor();
+    await eventually(async () => expect(await alice.evaluate(STORED_OUTBOXES)).toBe(0));
+    await restore(alice);
+    await web.signIn(alice, DEMO_USERS.alice);
+    await openProduct(alice, product);
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    expect(quantityIn(await cartOf('alice'), product.id)).toBe(before);
     await alice.context().close();
   });
 });
