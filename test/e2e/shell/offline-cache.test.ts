@@ -141,4 +141,22 @@ describe('the shell keeps its cache per user and starts from it without the netw
     await eventually(async () => expect(Object.keys(await savedCaches(page))).toEqual([`cache:${(await asUser<{ me: { id: string } }>('bob', '{ me { id } }')).me.id}`]));
     await page.context().close();
   }, 180_000);
+
+  it('signs out and deletes the saved cache when the gateway refuses the kept refresh token', async () => {
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS.alice);
+    await openApp(page, 'Media', 'Media');
+    await page.getByRole('list', { name: 'Your media' }).getByRole('listitem').first().waitFor();
+    const { me } = await asUser<{ me: { id: string } }>('alice', '{ me { id } }');
+    await eventually(async () => expect(Object.keys(await savedCaches(page))).toEqual([`cache:${me.id}`]));
+
+    // The refresh token is revoked elsewhere (a sign-out on the server): the next start is refused.
+    const refreshToken = await page.evaluate<string>(`localStorage.getItem('mega.refreshToken')`);
+    await asUser('alice', 'mutation($refreshToken: String!) { logOut(refreshToken: $refreshToken) }', { refreshToken });
+    await page.reload();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    await eventually(async () => expect(await savedCaches(page)).toEqual({}));
+    await expect(page.evaluate<string | null>(`localStorage.getItem('mega.user')`)).resolves.toBeNull();
+    await page.context().close();
+  });
 });
