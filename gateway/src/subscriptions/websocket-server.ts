@@ -315,8 +315,11 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
     },
     async stop() {
       options.httpServer.off('upgrade', onUpgrade);
-      await executor.stop();
+      // Every connection closes with 1001 first, before any subscription could be completed: a
+      // `complete` would tell the client its subscription is over for good, whereas a close makes
+      // graphql-ws clients reconnect (to this gateway again or another one) and subscribe again.
       await server.dispose();
+      await executor.stop();
     },
   };
 }

@@ -48,6 +48,20 @@ export function Thread({ conversationId, context }: { conversationId: string; co
   useEffect(() => {
     if (liveFrom === null && conversation) setLiveFrom(lastSeq ?? 0);
   }, [conversation, lastSeq, liveFrom]);
+  // After a reconnect, live messages resume from the newest one the client holds rather than from
+  // where they first started (graphql-ws subscribes the same variables again): the server replays
+  // only what was missed while the connection was down.
+  const lastSeqHeld = useRef(lastSeq);
+  lastSeqHeld.current = lastSeq;
+  const { connectivity } = context;
+  useEffect(() => {
+    let status = connectivity.status;
+    return connectivity.subscribe(() => {
+      const was = status;
+      status = connectivity.status;
+      if (status === 'online' && was !== 'online') setLiveFrom((current) => (current === null ? null : (lastSeqHeld.current ?? current)));
+    });
+  }, [connectivity]);
   useSubscription(CHAT_MESSAGE_ADDED, {
     variables: { conversationId, afterSeq: liveFrom ?? 0 },
     skip: liveFrom === null,

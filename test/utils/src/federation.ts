@@ -22,6 +22,11 @@ export interface Federation {
    * @returns its /graphql URL
    */
   startGateway(options?: Partial<GatewayOptions>): Promise<string>;
+  /**
+   * Stops a gateway `startGateway` started (its HTTP server and WebSocket connections), e.g. to
+   * start another on the same port (`startGateway({ port })`) as a gateway that comes back.
+   */
+  stopGateway(url: string): Promise<void>;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -71,6 +76,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       common().then((o) => startCommerce({ ...o, fulfilmentStepMs: options.fulfilmentStepMs ?? 0 })),
     ]);
     for (const running of [accounts, comms, media, commerce]) stoppers.push(() => running.stop());
+    const gateways = new Map<string, () => Promise<void>>();
     const startGateway = async (gatewayOptions: Partial<GatewayOptions> = {}) => {
       const gateway = createGateway({
         port: 0,
@@ -80,10 +86,18 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         ...gatewayOptions,
       });
       stoppers.push(() => gateway.stop());
-      return (await gateway.start()).url;
+      const { url } = await gateway.start();
+      gateways.set(url, () => gateway.stop());
+      return url;
+    };
+    const stopGateway = async (url: string) => {
+      const stopIt = gateways.get(url);
+      if (!stopIt) throw new Error(`No gateway of this federation at ${url}`);
+      gateways.delete(url);
+      await stopIt();
     };
     const url = await startGateway(options.gateway);
-    return { gatewayUrl: url, accounts, comms, media, commerce, startGateway, stop, [Symbol.asyncDispose]: stop };
+    return { gatewayUrl: url, accounts, comms, media, commerce, startGateway, stopGateway, stop, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
     throw error;
