@@ -91,6 +91,9 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
     }),
     new HttpLink({ uri: gatewayUrl, fetch: authorizedFetch }),
   ]);
+  /** The WebSocket closed other than normally (and has not connected again since). */
+  let dropped = false;
+  let refetchActiveQueries = async (): Promise<unknown> => undefined;
   const ws = createClient({
     url: gatewayUrl.replace(/^http/, 'ws'),
     connectionParams: async () => {
@@ -103,8 +106,18 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
     shouldRetry: () => true,
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, reconnectWaitMs(retries))),
     on: {
-      connected: () => connectivity.socketConnected(),
-      closed: (event) => connectivity.socketClosed((event as CloseEvent | undefined)?.code === 1000),
+      connected: () => {
+        connectivity.socketConnected();
+        // Back after a drop: what the active queries show may have changed meanwhile (the
+        // subscriptions replay only their own events), so they are asked again.
+        if (dropped) void refetchActiveQueries();
+        dropped = false;
+      },
+      closed: (event) => {
+        const normal = (event as CloseEvent | undefined)?.code === 1000;
+        if (!normal) dropped = true;
+        connectivity.socketClosed(normal);
+      },
     },
   });
   const link = ApolloLink.split(
@@ -119,6 +132,7 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
   const outbox = createOutboxLink(connectivity);
   const client = new ApolloClient({ link: outbox.link.concat(link), cache: new InMemoryCache(), devtools: { enabled: devtools, name: 'Mega App' } });
   outbox.attach(client);
+  refetchActiveQueries = () => client.refetchObservableQueries().catch(() => undefined);
   const userChanged = () => outbox.setUser(session?.user?.id ?? null);
   userChanged();
   session?.subscribe(userChanged);
