@@ -76,6 +76,30 @@ describe.each(DATABASE_DRIVERS)('accounts subgraph on $driver', ({ create }) => 
     expect(asOther.data?._entities[0]?.email).toBeNull();
   });
 
+  it('versions the profile for its owner and refuses a stale updateProfile with CONFLICT, the current version and profile', async () => {
+    const login = await querySubgraph<{ logIn: { user: { id: string } } }>(accounts.url, null, `mutation { logIn(email: "zoe@example.com", password: "correct horse") { user { id } } }`);
+    const id = login.data!.logIn.user.id;
+    const me = await querySubgraph<{ me: { version: number } }>(accounts.url, id, '{ me { version } }');
+    const start = me.data!.me.version;
+    expect(start).toBeGreaterThanOrEqual(1);
+    const other = await querySubgraph<{ user: { version: number | null } }>(accounts.url, crypto.randomUUID(), 'query($id: ID!) { user(id: $id) { version } }', { id });
+    expect(other.data?.user.version).toBeNull();
+
+    const update = 'mutation($input: UpdateProfileInput!) { updateProfile(input: $input) { displayName version } }';
+    // One device renames on the version it has: accepted, and the version moves on.
+    const first = await querySubgraph<{ updateProfile: { displayName: string; version: number } }>(accounts.url, id, update, { input: { displayName: 'Zoe A', expectedVersion: start } });
+    expect(first.errors).toBeUndefined();
+    expect(first.data?.updateProfile).toEqual({ displayName: 'Zoe A', version: start + 1 });
+    // The other device, still on the old version: refused, told the current version and profile, nothing changed.
+    const stale = await querySubgraph(accounts.url, id, update, { input: { displayName: 'Zoe B', expectedVersion: start } });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', argument: 'expectedVersion', currentVersion: start + 1, current: { displayName: 'Zoe A', handle: 'zoe_1' } });
+    const after = await querySubgraph<{ me: { displayName: string; version: number } }>(accounts.url, id, '{ me { displayName version } }');
+    expect(after.data?.me).toEqual({ displayName: 'Zoe A', version: start + 1 });
+    // Without expectedVersion: last write wins, as before.
+    const blind = await querySubgraph<{ updateProfile: { displayName: string; version: number } }>(accounts.url, id, update, { input: { displayName: 'Zoe' } });
+    expect(blind.data?.updateProfile).toEqual({ displayName: 'Zoe', version: start + 2 });
+  });
+
   it('resolves 100 user references with a constant number of SQL queries', async () => {
     const ids = Array.from({ length: 100 }, () => crypto.randomUUID());
     const before = accounts.database.queries.count;

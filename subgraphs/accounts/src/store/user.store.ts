@@ -1,4 +1,4 @@
-import { eq, inArray, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { conflict, isUuid, uniqueViolation, type Database } from '@mega/subgraph-kit';
 import { users, type AccountsTables } from './tables.js';
 
@@ -33,14 +33,29 @@ export class UserStore {
     return ids.map((id) => byId.get(id));
   }
 
-  /** @throws CONFLICT when the new handle is taken */
-  async updateProfile(id: string, patch: { displayName?: string; handle?: string; avatarUrl?: string | null }): Promise<UserRow | undefined> {
+  /**
+   * Changes the profile and bumps its version.
+   * @param expectedVersion the version the change was made on; null: whatever the current one is
+   * @throws CONFLICT when the new handle is taken; CONFLICT with `extensions.currentVersion` and
+   *   `extensions.current` (the profile as it is) when `expectedVersion` is stale
+   */
+  async updateProfile(id: string, patch: { displayName?: string; handle?: string; avatarUrl?: string | null }, expectedVersion: number | null = null): Promise<UserRow | undefined> {
     try {
       const [row] = await this.db
         .update(users)
         .set({ ...patch, version: sql`${users.version} + 1` })
-        .where(eq(users.id, id))
+        .where(expectedVersion === null ? eq(users.id, id) : and(eq(users.id, id), eq(users.version, expectedVersion)))
         .returning();
+      if (!row && expectedVersion !== null) {
+        const [current] = await this.byIds([id]);
+        if (current) {
+          throw conflict(`The profile changed: it is at version ${current.version}, not ${expectedVersion}.`, {
+            argument: 'expectedVersion',
+            currentVersion: current.version,
+            current: { handle: current.handle, displayName: current.displayName, avatarUrl: current.avatarUrl },
+          });
+        }
+      }
       return row;
     } catch (error) {
       if (uniqueViolation(error)?.includes('users_handle_key')) throw conflict('This handle is taken.', { argument: 'handle' });

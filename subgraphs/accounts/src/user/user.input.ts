@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 
 @InputType({ description: 'A new account.' })
 export class SignUpInput {
@@ -25,4 +25,10 @@ export class UpdateProfileInput {
 
   @Field(() => String, { nullable: true, description: 'An https or http URL, or null to remove.' })
   avatarUrl?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'The profile version the change was made on (User.version); CONFLICT (extensions.currentVersion, and the current profile in extensions.current) when it has changed since. Omitted: last write wins.',
+  })
+  expectedVersion?: number | null;
 }

@@ -1,7 +1,7 @@
 import type { UserRow } from '../store/user.store.js';
 import type { User } from './user.type.js';
 
-/** The GraphQL view of a user row; `email` only when the viewer is that user. */
+/** The GraphQL view of a user row; `email` and `version` only when the viewer is that user. */
 export function toUser(row: UserRow, viewerId: string | null): User {
   return {
     id: row.id,
@@ -10,5 +10,6 @@ export function toUser(row: UserRow, viewerId: string | null): User {
     avatarUrl: row.avatarUrl,
     createdAt: row.createdAt,
     email: viewerId === row.id ? row.email : null,
+    version: viewerId === row.id ? row.version : null,
   };
 }

@@ -22,14 +22,14 @@ export class UserResolver {
     return row ? toUser(row, context.identity.userId) : null;
   }
 
-  @Mutation(() => User, { description: "Changes the signed-in user's public profile." })
+  @Mutation(() => User, { description: "Changes the signed-in user's public profile; with input.expectedVersion, CONFLICT when it has changed since (another device)." })
   async updateProfile(@Arg('input', () => UpdateProfileInput) input: UpdateProfileInput, @Ctx() context: AccountsContext): Promise<User> {
     const viewerId = requireViewer(context);
     const patch: { handle?: string; displayName?: string; avatarUrl?: string | null } = {};
     if (input.handle != null) patch.handle = checkHandle(input.handle);
     if (input.displayName != null) patch.displayName = checkDisplayName(input.displayName);
     if (input.avatarUrl !== undefined) patch.avatarUrl = checkAvatarUrl(input.avatarUrl);
-    const row = await context.users.updateProfile(viewerId, patch);
+    const row = await context.users.updateProfile(viewerId, patch, input.expectedVersion ?? null);
     if (!row) throw notFound('User');
     context.userById.clear(viewerId);
     return toUser(row, viewerId);

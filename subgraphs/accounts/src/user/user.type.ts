@@ -1,4 +1,4 @@
-import { Directive, Field, ID, ObjectType } from 'type-graphql';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
 
 @Directive('@key(fields: "id")')
 @ObjectType({ description: 'A person using Mega App. Public profile fields; `email` only for its owner.' })
@@ -20,4 +20,7 @@ export class User {
 
   @Field(() => String, { nullable: true, description: 'Only for the signed-in user themself; null for anyone else.' })
   email!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Bumped by every profile change; pass it as updateProfile(input: { expectedVersion }) to refuse a stale edit. Only for the signed-in user themself; null for anyone else.' })
+  version!: number | null;
 }
