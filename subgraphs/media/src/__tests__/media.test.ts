@@ -168,6 +168,23 @@ describe.each(DATABASE_DRIVERS)('media subgraph on $driver', ({ create }) => {
       expect(await asset(null, id)).toMatchObject({ title: 'Bob, smiling', visibility: 'UNLISTED' });
     });
 
+    it('refuses a rename made on a stale version with CONFLICT, the current version and title; a blind one still wins', async () => {
+      const id = demoId('media:avatar:bob');
+      const versioned = 'mutation($id: ID!, $input: UpdateMediaAssetInput!, $v: Int) { updateMediaAsset(id: $id, input: $input, expectedVersion: $v) { title version } }';
+      const read = await querySubgraph<{ mediaAsset: { version: number; title: string } }>(media.url, bob, 'query($id: ID!) { mediaAsset(id: $id) { version title } }', { id });
+      const start = read.data!.mediaAsset.version;
+      const first = await querySubgraph<{ updateMediaAsset: { title: string; version: number } }>(media.url, bob, versioned, { id, input: { title: 'From the phone' }, v: start });
+      expect(first.data?.updateMediaAsset).toEqual({ title: 'From the phone', version: start + 1 });
+      const stale = await querySubgraph(media.url, bob, versioned, { id, input: { title: 'From the laptop' }, v: start });
+      expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', argument: 'expectedVersion', currentVersion: start + 1, current: { title: 'From the phone' } });
+      expect(await asset(bob, id)).toMatchObject({ title: 'From the phone' });
+      // Someone else's asset stays NOT_FOUND (not CONFLICT), whatever the version.
+      const other = await querySubgraph(media.url, alice, versioned, { id, input: { title: 'x' }, v: start });
+      expect(other.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const blind = await querySubgraph<{ updateMediaAsset: { title: string; version: number } }>(media.url, bob, versioned, { id, input: { title: 'Bob, smiling' } });
+      expect(blind.data?.updateMediaAsset).toEqual({ title: 'Bob, smiling', version: start + 2 });
+    });
+
     it('answers NOT_FOUND to anyone but the owner, for updates and deletes alike', async () => {
       const asOther = await querySubgraph(media.url, bob, update, { id: alicePrivate, input: { title: 'mine now' } });
       expect(asOther.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -14,6 +14,7 @@ export function toMediaAsset(row: MediaAssetRow): MediaAsset {
     durationMs: row.durationMs,
     visibility: Visibility[row.visibility],
     createdAt: row.createdAt,
+    version: row.version,
     ownerId: row.ownerId,
     ready: row.status === 'READY',
     hasThumbnail: row.thumbnailKey !== null,

@@ -26,17 +26,18 @@ export class MediaAssetResolver {
     return mediaConnection(context, requireViewer(context), first, after);
   }
 
-  @Mutation(() => MediaAsset, { description: "Changes the title or visibility of one of the signed-in user's assets. NOT_FOUND for anyone else's." })
+  @Mutation(() => MediaAsset, { description: "Changes the title or visibility of one of the signed-in user's assets. NOT_FOUND for anyone else's. With expectedVersion, CONFLICT (extensions.currentVersion, and the current title and visibility in extensions.current) when it has changed since (another device)." })
   async updateMediaAsset(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => UpdateMediaAssetInput) input: UpdateMediaAssetInput,
+    @Arg('expectedVersion', () => Int, { nullable: true, description: 'The MediaAsset.version the change was made on; omitted: last write wins.' }) expectedVersion: number | null,
     @Ctx() context: MediaContext,
   ): Promise<MediaAsset> {
     const viewerId = requireViewer(context);
     const patch: { title?: string; visibility?: Visibility } = {};
     if (input.title != null) patch.title = checkTitle(input.title, 'title');
     if (input.visibility != null) patch.visibility = input.visibility;
-    const row = await context.assets.update(id, viewerId, patch);
+    const row = await context.assets.update(id, viewerId, patch, expectedVersion ?? null);
     if (!row) throw notFound('Media asset');
     context.assetById.clear(id);
     return toMediaAsset(row);

@@ -56,6 +56,9 @@ export class MediaAsset {
   @Field(() => Date)
   createdAt!: Date;
 
+  @Field(() => Int, { description: 'Bumped by every change (title, visibility, the file arriving); pass it as updateMediaAsset(expectedVersion:) to refuse a stale edit.' })
+  version!: number;
+
   /** Who owns it; resolved as a User reference. */
   ownerId!: string;
   /** Whether the file has arrived; only READY assets have links. */

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, getTableColumns, inArray, lt, lte, or, sql, type SQL } from 'drizzle-orm';
-import { isUuid, quotaExceeded, runOnce, type Database } from '@mega/subgraph-kit';
+import { conflict, isUuid, quotaExceeded, runOnce, type Database } from '@mega/subgraph-kit';
 import { clientMutations, mediaAssets, type MediaTables } from './tables.js';
 
 export type MediaAssetRow = typeof mediaAssets.$inferSelect;
@@ -89,14 +89,30 @@ export class MediaAssetStore {
     if (rows.length) await this.db.insert(mediaAssets).values(rows);
   }
 
-  /** Changes an asset of `ownerId`. @returns the new row, or undefined when `ownerId` owns no asset `id` */
-  async update(id: string, ownerId: string, patch: { title?: string; visibility?: MediaAssetRow['visibility'] }): Promise<MediaAssetRow | undefined> {
+  /**
+   * Changes an asset of `ownerId` and bumps its version.
+   * @param expectedVersion the version the change was made on; null: whatever the current one is
+   * @returns the new row, or undefined when `ownerId` owns no asset `id`
+   * @throws CONFLICT with `extensions.currentVersion` and `extensions.current` (title, visibility) when `expectedVersion` is stale
+   */
+  async update(id: string, ownerId: string, patch: { title?: string; visibility?: MediaAssetRow['visibility'] }, expectedVersion: number | null = null): Promise<MediaAssetRow | undefined> {
     if (!isUuid(id)) return undefined;
+    const owned = and(eq(mediaAssets.id, id), eq(mediaAssets.ownerId, ownerId));
     const [row] = await this.db
       .update(mediaAssets)
       .set({ ...patch, version: sql`${mediaAssets.version} + 1` })
-      .where(and(eq(mediaAssets.id, id), eq(mediaAssets.ownerId, ownerId)))
+      .where(expectedVersion === null ? owned : and(owned, eq(mediaAssets.version, expectedVersion)))
       .returning();
+    if (!row && expectedVersion !== null) {
+      const [current] = await this.db.select().from(mediaAssets).where(owned);
+      if (current) {
+        throw conflict(`The media changed: it is at version ${current.version}, not ${expectedVersion}.`, {
+          argument: 'expectedVersion',
+          currentVersion: current.version,
+          current: { title: current.title, visibility: current.visibility },
+        });
+      }
+    }
     return row;
   }
 
