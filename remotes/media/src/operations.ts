@@ -20,6 +20,7 @@ export const MEDIA_ASSET_FIELDS = graphql(`
     durationMs
     visibility
     createdAt
+    version
     url
     thumbnailUrl
   }
@@ -51,8 +52,8 @@ export const MEDIA_ASSET = graphql(`
 `);
 
 export const RENAME_MEDIA_ASSET = graphql(`
-  mutation RenameMediaAsset($id: ID!, $title: String!) {
-    updateMediaAsset(id: $id, input: { title: $title }) {
+  mutation RenameMediaAsset($id: ID!, $title: String!, $expectedVersion: Int) {
+    updateMediaAsset(id: $id, input: { title: $title }, expectedVersion: $expectedVersion) {
       ...MediaAssetFields
     }
   }
