@@ -131,10 +131,6 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
   // Marked mutations (context.outbox and a clientMutationId) wait in the outbox first: kept, sent in order (outbox.ts).
   const outbox = createOutboxLink(connectivity);
   const client = new ApolloClient({ link: outbox.link.concat(link), cache: new InMemoryCache(),
-    // Stale while revalidating: a query shows what the cache holds (restored from disk, or from another
-    // mini-app) at once and asks the server too, then reads the cache only, so that a saved cache never
-    // hides what changed on the server meanwhile.
-    defaultOptions: { watchQuery: { fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' } },
     devtools: { enabled: devtools, name: 'Mega App' },
   });
   outbox.attach(client);

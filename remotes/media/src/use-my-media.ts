@@ -23,7 +23,12 @@ export interface MyMedia {
 
 /** The signed-in user's `myMedia`, page by page, from the shell's one cache (the library and the picker share it). */
 export function useMyMedia(): MyMedia {
-  const { data, error, fetchMore, refetch, networkStatus } = useQuery(MEDIA_LIBRARY, { variables: { first: LIBRARY_PAGE_SIZE } });
+  const { data, error, fetchMore, refetch, networkStatus } = useQuery(MEDIA_LIBRARY, {
+    variables: { first: LIBRARY_PAGE_SIZE },
+    // The library as saved (a reload, offline) at once, then as the server has it: uploads from other devices appear.
+    fetchPolicy: 'cache-and-network',
+    nextFetchPolicy: 'cache-first',
+  });
   const [moreError, setMoreError] = useState<string | null>(null);
   const connection = data?.myMedia;
   const loadingMore = networkStatus === NetworkStatus.fetchMore;
