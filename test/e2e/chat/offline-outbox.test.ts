@@ -131,8 +131,13 @@ describe('offline actions (the outbox)', () => {
     });
     for (const body of bodies) await thread(alice).locator('li.chat-message', { hasText: body }).locator('time').waitFor();
     await eventually(async () => expect(await connection(alice).textContent()).not.toContain('waiting'));
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    expect((await server()).map((node) => node.body)).toEqual(bodies);
+    // One more message through the same queue, which sends in order, one at a time: once it is stored,
+    // anything the queue would still have sent (a duplicate) is stored before it.
+    const marker = `After the outbox ${stamp}`;
+    await alice.getByRole('textbox', { name: 'Message' }).fill(marker);
+    await alice.getByRole('textbox', { name: 'Message' }).press('Enter');
+    await eventually(async () => expect((await server()).map((node) => node.body)).toContain(marker), 20_000);
+    expect((await server()).map((node) => node.body).filter((body) => body !== marker)).toEqual(bodies);
     const cartAfter = await cartOf('alice');
     expect(quantityIn(cartAfter, product.id)).toBe(2);
     for (const item of cartBefore.items) expect(quantityIn(cartAfter, item.product.id)).toBe(item.quantity);
@@ -218,8 +223,11 @@ describe('offline actions (the outbox)', () => {
     await restore(alice);
     await web.signIn(alice, DEMO_USERS.alice);
     await openProduct(alice, product);
-    await new Promise((resolve) => setTimeout(resolve, 4000));
-    expect(quantityIn(await cartOf('alice'), product.id)).toBe(before);
+    // One add now, through the same queue (in order, one at a time): once it is stored, a wiped item
+    // that was still sent would be stored too.
+    await addToCart(alice, 1);
+    await eventually(async () => expect(quantityIn(await cartOf('alice'), product.id)).toBeGreaterThan(before), 20_000);
+    expect(quantityIn(await cartOf('alice'), product.id) - 1).toBe(before);
     await alice.context().close();
   });
 });
