@@ -80,13 +80,29 @@ export function CartPage() {
     await refetch().catch(() => undefined);
   };
 
+  /** The quantity of a product in the cart as the cache holds it (undefined: not in the cart). */
+  const quantityIn = (cart: { items: readonly { quantity: number; product: { id: string } }[] } | null | undefined, productId: string) =>
+    cart?.items.find((line) => line.product.id === productId)?.quantity;
+
   const changeQuantity = (productId: string, title: string, quantity: number) => {
     setProblem(null);
     setPending((current) => ({ ...current, [productId]: quantity }));
     edit(async () => {
+      const seen = client.readQuery({ query: SHOP_CART })?.cart;
+      const send = (expectedVersion: number | null) => updateCartItem({ variables: { productId, quantity, expectedVersion } });
       try {
-        const expectedVersion = client.readQuery({ query: SHOP_CART })?.cart?.version;
-        await updateCartItem({ variables: { productId, quantity, expectedVersion: expectedVersion ?? null } });
+        try {
+          await send(seen?.version ?? null);
+        } catch (failure) {
+          if (!isStaleCart(failure)) throw failure;
+          // The cart changed on another device. Merge where it is safe (docs/mini-apps.md, Conflicts):
+          // when this line is still as the user saw it, the other device changed other lines only, and
+          // setting this quantity on the new version keeps both; otherwise the cart as it is now wins.
+          const { data: fresh } = await refetch();
+          const now = quantityIn(fresh?.cart, productId);
+          if (fresh?.cart && now === quantityIn(seen, productId)) await send(fresh.cart.version);
+          else setProblem(`Your cart was changed on another device: ${title} ${now === undefined ? 'is no longer in it' : `is now ${now}`}, so your change to ${quantity} was not saved. This is your cart as it is now.`);
+        }
       } catch (failure) {
         if (isStaleCart(failure)) await reloadAfter(`Your cart was changed somewhere else, so ${title} was not changed. This is your cart as it is now: check it and try again.`);
         else if (graphQLErrorCode(failure) === 'CONFLICT') await reloadAfter(`${title} was not changed. ${describeError(failure)}`);

@@ -223,7 +223,7 @@ describe('the shop mini-app in the shell', () => {
     await page.context().close();
   });
 
-  it('refuses a quantity change over a cart changed elsewhere, and a checkout the stock or an empty cart cannot serve, saying why and showing the cart as it is', { timeout: 60_000 }, async () => {
+  it('merges a quantity change with a cart changed elsewhere when the lines differ, refuses it when the same line changed, refuses a checkout the stock or an empty cart cannot serve, saying why and showing the cart as it is', { timeout: 60_000 }, async () => {
     const lamp = await productTitled('Smart Lamp');
     const { orders: ordersBefore } = (await asUser<{ me: { orders: { edges: unknown[] } } }>('bob', '{ me { orders(first: 100) { edges { cursor } } } }')).me;
     await asUser('bob', 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1, clientMutationId: "bob-lamp") { version } }', { p: lamp.id });
@@ -233,13 +233,33 @@ describe('the shop mini-app in the shell', () => {
     const quantity = page.getByRole('combobox', { name: 'Quantity of Smart Lamp' });
     await expect(quantity.inputValue()).resolves.toBe('1');
 
-    // Another device sets 2; this page still shows 1 and the version it had: its change is refused.
+    // Another device sets 2; this page still shows 1 and the version it had: the same line changed, so the server wins and Bob is told.
     await asUser('bob', 'mutation($p: ID!) { updateCartItem(productId: $p, quantity: 2) { version } }', { p: lamp.id });
     await quantity.selectOption('3');
-    await expect(page.getByRole('alert').textContent()).resolves.toContain('Your cart was changed somewhere else, so Smart Lamp was not changed.');
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('Your cart was changed on another device: Smart Lamp is now 2, so your change to 3 was not saved.');
     await eventually(async () => expect(await quantity.inputValue()).toBe('2'));
     await expect(cartCount(page)).resolves.toBe('2');
     expect((await cartOf('bob')).items.find((item) => item.product.id === lamp.id)?.quantity).toBe(2);
+
+    // Another device adds a different product; this page, on the old version, changes the lamp: the
+    // lines do not overlap, so both changes are kept (merged and sent again on the new version).
+    const other = (await catalogue()).products.find((product) => product.id !== lamp.id && product.stock >= 2)!;
+    const versionBefore = (await cartOf('bob')).version;
+    await asUser('bob', 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1, clientMutationId: "bob-other-device") { version } }', { p: other.id });
+    await quantity.selectOption('3');
+    await page.getByRole('combobox', { name: `Quantity of ${other.title}` }).waitFor();
+    await eventually(async () => expect(await cartCount(page)).toBe('4'));
+    await expect(quantity.inputValue()).resolves.toBe('3');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const merged = await cartOf('bob');
+    expect(merged.items.map((item) => [item.product.id, item.quantity]).sort()).toEqual([[lamp.id, 3], [other.id, 1]].sort());
+    expect(merged.version).toBe(versionBefore + 2);
+
+    // Back to two lamps only, from this page (now on the current version: no conflict).
+    await quantity.selectOption('2');
+    await page.getByRole('button', { name: `Remove ${other.title}` }).click();
+    await eventually(async () => expect(await cartCount(page)).toBe('2'));
+    await eventually(async () => expect((await cartOf('bob')).items.map((item) => [item.product.id, item.quantity])).toEqual([[lamp.id, 2]]));
 
     // Carol buys all the lamps but one: Bob's checkout is refused, naming the product, and his cart stays.
     await asUser('carol', 'mutation($p: ID!, $q: Int!) { addToCart(productId: $p, quantity: $q) { version } }', { p: lamp.id, q: lamp.stock - 1 });
