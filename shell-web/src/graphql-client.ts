@@ -1,12 +1,13 @@
-import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache } from '@apollo/client';
+import { ApolloClient, ApolloLink, CombinedGraphQLErrors, HttpLink, InMemoryCache, ServerError, type ErrorLike } from '@apollo/client';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
+import { RetryLink } from '@apollo/client/link/retry';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
 import { print, type DocumentNode } from 'graphql';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { catchError } from 'rxjs';
 import type { Connectivity } from './connectivity';
-import { createOutboxLink, type Outbox } from './outbox';
+import { clientMutationIdOf, createOutboxLink, type Outbox } from './outbox';
 
 /** The longest wait between two attempts to reconnect the WebSocket. */
 export const MAX_RECONNECT_WAIT_MS = 30_000;
@@ -31,6 +32,24 @@ export interface GraphQLClientOptions {
 export function reconnectWaitMs(retries: number, random = Math.random): number {
   const ceiling = Math.min(MAX_RECONNECT_WAIT_MS, 1000 * 2 ** retries);
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/** How many times an idempotent HTTP operation is tried in all before its network error reaches the caller. */
+export const HTTP_ATTEMPTS = 4;
+
+/**
+ * Whether an HTTP operation that failed on the network may simply be sent again: queries, and
+ * mutations that carry a clientMutationId (the subgraphs return the first result again for it, so
+ * a resend never repeats the effect), unless the outbox already owns their retries. Only a missing
+ * answer, a 5xx, 408 or 429 is worth another try; any other 4xx would come back the same.
+ * (GraphQL errors in an answer never reach RetryLink: they are results, not failures.)
+ */
+export function retryableOverHttp(error: ErrorLike, operation: ApolloLink.Operation): boolean {
+  if (ServerError.is(error) && error.statusCode < 500 && error.statusCode !== 408 && error.statusCode !== 429) return false;
+  const definition = getMainDefinition(operation.query);
+  if (definition.kind !== 'OperationDefinition') return false;
+  if (definition.operation === 'query') return true;
+  return definition.operation === 'mutation' && !(operation.getContext() as { outbox?: unknown }).outbox && clientMutationIdOf(operation.variables) !== undefined;
 }
 
 /** The id GraphQL Code Generator gave a document (`sha256:<hex>`), under which the gateway knows it. */
@@ -67,7 +86,8 @@ const hexOf = (buffer: ArrayBuffer) => [...new Uint8Array(buffer)].map((byte) =>
 
 /**
  * The one GraphQL client of the shell and every mini-app: queries and mutations over HTTP by their
- * persisted id (the text only when the gateway does not know the id, in development),
+ * persisted id (the text only when the gateway does not know the id, in development), idempotent
+ * ones retried after a network failure ({@link retryableOverHttp}),
  * subscriptions over one graphql-ws connection that reconnects for ever with a fresh token (by
  * persisted id too), and one normalized cache.
  */
@@ -86,6 +106,8 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
     }
   };
   const http = ApolloLink.from([
+    // Idempotent operations ride out a dropped answer or a restarting gateway: about 0.5, 1, 2 s, jittered.
+    new RetryLink({ delay: { initial: 500, max: 4000, jitter: true }, attempts: { max: HTTP_ATTEMPTS, retryIf: retryableOverHttp } }),
     new PersistedQueryLink({
       generateHash: async (document) => persistedHash(document) ?? hexOf(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(print(document)))),
     }),
