@@ -45,6 +45,15 @@ function graphQLClientFor(config: RuntimeConfig, session: Session, connectivity:
       ws.terminate();
       void client.clearStore();
     });
+    // The same user's profile changed (the shell's profile page): shown at once wherever mini-apps show it.
+    let shown = session.user;
+    session.subscribe(() => {
+      const user = session.user;
+      if (user && user.id === shown?.id && (user.displayName !== shown.displayName || user.avatarUrl !== shown.avatarUrl || user.handle !== shown.handle)) {
+        client.cache.modify({ id: client.cache.identify({ __typename: 'User', id: user.id }), fields: { handle: () => user.handle, displayName: () => user.displayName, avatarUrl: () => user.avatarUrl } });
+      }
+      shown = user;
+    });
     // The cache is kept in IndexedDB per user, for a start without the network (cache-persistor.ts);
     // subscribed after the clearing above, so that the next user's saved cache is restored after it.
     shared = { key, made, persistor: createCachePersistor(client.cache, session) };

@@ -58,15 +58,22 @@ interface AuthPayload {
   user: SessionUser;
 }
 
+interface GraphQLResult<T> {
+  data?: T | null;
+  errors?: { message: string; extensions?: { code?: string; [key: string]: unknown } }[];
+}
 
 /**
- * A refused sign-in or sign-up, with the gateway's stable code (`UNAUTHENTICATED`, `BAD_USER_INPUT`,
- * `RATE_LIMITED`, ...), or `UNAVAILABLE` when the gateway could not be reached or did not answer GraphQL.
+ * A refused operation, with the gateway's stable code (`UNAUTHENTICATED`, `BAD_USER_INPUT`,
+ * `CONFLICT`, `RATE_LIMITED`, ...) and the error's other extensions (`argument`, `currentVersion`, ...),
+ * or `UNAVAILABLE` when the gateway could not be reached or did not answer GraphQL.
  */
 export class SessionError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The first error's `extensions` as the gateway sent them. @default {} */
+    readonly extensions: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
@@ -183,6 +190,32 @@ export class Session {
     return this.refreshing;
   }
 
+  /**
+   * Runs a persisted operation as the signed-in user (with their access token), for the shell's own
+   * pages; mini-apps use the shared GraphQL client.
+   * @throws SessionError: `UNAUTHENTICATED` when nobody is signed in or no token could be had
+   *   (offline), otherwise the gateway's first error with its extensions
+   */
+  async callAsUser<T, V>(document: TypedDocumentString<T, V>, variables: V): Promise<T> {
+    const token = await this.accessToken();
+    if (!token) throw new SessionError('UNAUTHENTICATED', 'You are not signed in, or the gateway cannot be reached to sign you in again.');
+    return this.call(document, variables, token);
+  }
+
+  /**
+   * Takes the signed-in user's profile as the server has it now (after a change, from any page):
+   * the header shows it at once, and it is the profile kept for a start without the gateway.
+   */
+  profileChanged(profile: Pick<SessionUser, 'handle' | 'displayName' | 'avatarUrl'>): void {
+    const user = this.user;
+    if (!user) return;
+    const changed = { ...user, handle: profile.handle, displayName: profile.displayName, avatarUrl: profile.avatarUrl };
+    if (this.auth) this.auth = { ...this.auth, user: changed };
+    else this.offlineUser = changed;
+    localStorage.setItem(USER_KEY, JSON.stringify(changed));
+    for (const listener of this.listeners) listener();
+  }
+
   private set(auth: AuthPayload | null): void {
     const signedOut = auth ? null : (this.user ?? storedUser());
     this.auth = auth;
@@ -200,21 +233,22 @@ export class Session {
   }
 
   /** Runs a persisted document by its id; with its text only when the gateway does not know the id (development). */
-  private async call<T, V>(document: TypedDocumentString<T, V>, variables: V): Promise<T> {
+  private async call<T, V>(document: TypedDocumentString<T, V>, variables: V, accessToken?: string): Promise<T> {
     const hash = (document.__meta__ as { hash?: string } | undefined)?.hash;
-    let result = await this.post<T>({ variables, ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : { query: document.toString() }) });
+    let result = await this.post<T>({ variables, ...(hash ? { extensions: { persistedQuery: { version: 1, sha256Hash: hash } } } : { query: document.toString() }) }, accessToken);
     if (hash && result.errors?.[0]?.extensions?.code === 'PERSISTED_QUERY_NOT_FOUND') {
-      result = await this.post<T>({ variables, query: document.toString(), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } });
+      result = await this.post<T>({ variables, query: document.toString(), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }, accessToken);
     }
     const error = result.errors?.[0];
-    if (error || !result.data) throw new SessionError(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error?.message ?? 'The sign-in service did not answer.');
+    if (error || !result.data) throw new SessionError(error?.extensions?.code ?? 'INTERNAL_SERVER_ERROR', error?.message ?? 'The sign-in service did not answer.', error?.extensions);
     return result.data;
   }
 
-  private async post<T>(body: object): Promise<{ data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  private async post<T>(body: object, accessToken?: string): Promise<GraphQLResult<T>> {
     try {
-      const response = await fetch(this.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      return (await response.json()) as { data?: T | null; errors?: { message: string; extensions?: { code?: string } }[] };
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
+      const response = await fetch(this.gatewayUrl, { method: 'POST', headers, body: JSON.stringify(body) });
+      return (await response.json()) as GraphQLResult<T>;
     } catch {
       throw new SessionError('UNAVAILABLE', 'The sign-in service cannot be reached; check the connection and try again.');
     }

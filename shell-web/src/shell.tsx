@@ -11,8 +11,13 @@ import { SignIn } from './sign-in';
 /** Apollo Client, the socket and the mini-app slots come with the first mini-app, not with the shell's first paint. */
 const loadMiniAppArea = () => import('./mini-app-area');
 const MiniAppArea = lazy(loadMiniAppArea);
-// A page opened on a mini-app's route fetches the area at once, while the session and the registry load.
-if (window.location.pathname !== '/') void loadMiniAppArea().catch(() => undefined);
+/** The shell's own page where the signed-in user edits their profile; loaded when opened. */
+const PROFILE_PATH = '/profile';
+const loadProfilePage = () => import('./profile-page');
+const ProfilePage = lazy(loadProfilePage);
+// A page opened on a mini-app's route (or the profile) fetches its code at once, while the session and the registry load.
+if (window.location.pathname === PROFILE_PATH) void loadProfilePage().catch(() => undefined);
+else if (window.location.pathname !== '/') void loadMiniAppArea().catch(() => undefined);
 
 /** The shell: navigation between mini-apps, one slot for the current one, the services they share. */
 export function Shell({ config }: { config: RuntimeConfig }) {
@@ -64,7 +69,18 @@ export function Shell({ config }: { config: RuntimeConfig }) {
         </a>
         <strong className="brand">Mega App</strong>
         <ConnectionStatus connectivity={connectivity} />
-        <span className="user">{user.displayName}</span>
+        <a
+          className="user"
+          href={PROFILE_PATH}
+          aria-label={`${user.displayName}: your profile`}
+          aria-current={path === PROFILE_PATH ? 'page' : undefined}
+          onClick={(event) => {
+            event.preventDefault();
+            navigation.navigate(PROFILE_PATH);
+          }}
+        >
+          {user.displayName}
+        </a>
         <button type="button" onClick={() => void session.signOut()}>
           Sign out
         </button>
@@ -97,7 +113,11 @@ export function Shell({ config }: { config: RuntimeConfig }) {
         )}
       </nav>
       <main id="main" className="shell-main" tabIndex={-1}>
-        {current ? (
+        {path === PROFILE_PATH ? (
+          <Suspense fallback={<div className="slot-loading" aria-busy="true">Loading your profile…</div>}>
+            <ProfilePage session={session} />
+          </Suspense>
+        ) : current ? (
           <Suspense fallback={<div className="slot-loading" aria-busy="true">Loading {current.title}…</div>}>
             <MiniAppArea config={config} registry={registry} current={current} session={session} navigation={navigation} connectivity={connectivity} notifications={notify} />
           </Suspense>

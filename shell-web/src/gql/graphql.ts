@@ -15,6 +15,30 @@ export type SignUpInput = {
   password: string;
 };
 
+/** Fields to change; omitted ones stay as they are. */
+export type UpdateProfileInput = {
+  /** An https or http URL, or null to remove. */
+  avatarUrl?: string | null | undefined;
+  displayName?: string | null | undefined;
+  /** The profile version the change was made on (User.version); CONFLICT (extensions.currentVersion, and the current profile in extensions.current) when it has changed since. Omitted: last write wins. */
+  expectedVersion?: number | null | undefined;
+  handle?: string | null | undefined;
+};
+
+export type EditableProfileFragment = { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null, version: number | null };
+
+export type MyProfileQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type MyProfileQuery = { __typename: 'Query', me: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null, version: number | null } | null };
+
+export type UpdateProfileMutationVariables = Exact<{
+  input: UpdateProfileInput;
+}>;
+
+
+export type UpdateProfileMutation = { __typename: 'Mutation', updateProfile: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null, version: number | null } };
+
 export type SessionAuthFragment = { __typename: 'AuthPayload', accessToken: string, refreshToken: string, expiresAt: string, user: { __typename: 'User', id: string, handle: string, displayName: string, avatarUrl: string | null } };
 
 export type LogInMutationVariables = Exact<{
@@ -64,6 +88,16 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
+export const EditableProfileFragmentDoc = new TypedDocumentString(`
+    fragment EditableProfile on User {
+  __typename
+  id
+  handle
+  displayName
+  avatarUrl
+  version
+}
+    `, {"fragmentName":"EditableProfile"}) as unknown as TypedDocumentString<EditableProfileFragment, unknown>;
 export const SessionAuthFragmentDoc = new TypedDocumentString(`
     fragment SessionAuth on AuthPayload {
   __typename
@@ -79,6 +113,38 @@ export const SessionAuthFragmentDoc = new TypedDocumentString(`
   }
 }
     `, {"fragmentName":"SessionAuth"}) as unknown as TypedDocumentString<SessionAuthFragment, unknown>;
+export const MyProfileDocument = new TypedDocumentString(`
+    query MyProfile {
+  __typename
+  me {
+    __typename
+    ...EditableProfile
+  }
+}
+    fragment EditableProfile on User {
+  __typename
+  id
+  handle
+  displayName
+  avatarUrl
+  version
+}`, {"hash":"sha256:cebd4b2d34b6b0719df90a8071db2dd33f6d9b0fed3b5500e794225a7ec64d27"}) as unknown as TypedDocumentString<MyProfileQuery, MyProfileQueryVariables>;
+export const UpdateProfileDocument = new TypedDocumentString(`
+    mutation UpdateProfile($input: UpdateProfileInput!) {
+  __typename
+  updateProfile(input: $input) {
+    __typename
+    ...EditableProfile
+  }
+}
+    fragment EditableProfile on User {
+  __typename
+  id
+  handle
+  displayName
+  avatarUrl
+  version
+}`, {"hash":"sha256:d7fbe926c403513308f20a9ff33838baf320483ab4b5340150aed147da13050b"}) as unknown as TypedDocumentString<UpdateProfileMutation, UpdateProfileMutationVariables>;
 export const LogInDocument = new TypedDocumentString(`
     mutation LogIn($email: String!, $password: String!) {
   __typename
