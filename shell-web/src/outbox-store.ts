@@ -11,6 +11,8 @@ export interface OutboxItem {
   status: 'pending' | 'failed';
   /** Why the server refused it (a failed item): its message and code. */
   error?: { message: string; code?: string };
+  /** Why the server did not take it at the last attempt though it answered (a pending item: a 5xx, a transient code); sent again. */
+  problem?: { message: string; code?: string };
 }
 
 const DB_NAME = 'mega-outbox';

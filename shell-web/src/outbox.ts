@@ -1,6 +1,6 @@
 import { ApolloLink, type ApolloClient } from '@apollo/client';
 import { getMainDefinition } from '@apollo/client/utilities';
-import { OUTBOX_KEY, type OutboxOperation } from '@mega/mini-app-sdk';
+import { OUTBOX_KEY, type OutboxEdit, type OutboxOperation } from '@mega/mini-app-sdk';
 import type { FormattedExecutionResult } from 'graphql';
 import { Observable, type Subscriber } from 'rxjs';
 import type { Connectivity } from './connectivity';
@@ -21,7 +21,9 @@ const UNREGISTERED_GRACE_MS = 3_000;
 const TRANSIENT_CODES = new Set(['UNAUTHENTICATED', 'RATE_LIMITED', 'UNAVAILABLE', 'SERVICE_UNAVAILABLE', 'INTERNAL_SERVER_ERROR', 'DOWNSTREAM_SERVICE_ERROR', 'PERSISTED_QUERY_NOT_FOUND']);
 
 type Result = FormattedExecutionResult;
-type Outcome = { kind: 'sent'; result: Result } | { kind: 'refused'; result?: Result; error?: unknown; message: string; code?: string } | { kind: 'unreachable' };
+/** Why an attempt the server did answer will be made again (a 5xx, a transient code). */
+type Problem = NonNullable<OutboxItem['problem']>;
+type Outcome = { kind: 'sent'; result: Result } | { kind: 'refused'; result?: Result; error?: unknown; message: string; code?: string } | { kind: 'unreachable'; problem?: Problem };
 
 /** A live `client.mutate` of an item, waiting in the link for its turn. */
 interface Attempt {
@@ -60,14 +62,14 @@ export function classify(values: readonly Result[], thrown?: unknown): Outcome {
     if (typeof status === 'number' && status >= 400 && status < 500 && ![401, 408, 429].includes(status)) {
       return { kind: 'refused', error: thrown, message: (thrown as Error).message || `Refused (HTTP ${status}).` };
     }
-    return { kind: 'unreachable' };
+    return typeof status === 'number' ? { kind: 'unreachable', problem: { message: `The server could not take it now (HTTP ${status}).` } } : { kind: 'unreachable' };
   }
   const result = values.at(-1);
   if (!result) return { kind: 'unreachable' };
   const errors = result.errors ?? [];
   if (errors.length === 0) return { kind: 'sent', result };
   const permanent = errors.find((error) => !TRANSIENT_CODES.has(String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')));
-  if (!permanent) return { kind: 'unreachable' };
+  if (!permanent) return { kind: 'unreachable', problem: { message: errors[0]!.message, code: String(errors[0]!.extensions?.code ?? 'INTERNAL_SERVER_ERROR') } };
   return { kind: 'refused', result, message: permanent.message, code: String(permanent.extensions?.code ?? '') };
 }
 
@@ -79,9 +81,12 @@ export function classify(values: readonly Result[], thrown?: unknown): Outcome {
  *   shows it as pending; the mutation resolves when it is sent.
  * - The network fails (fetch throws, 5xx, a transient code): the item stays first and is sent
  *   again after a backoff, or at once when connectivity comes back; nothing behind it overtakes it.
+ * - The server answers but cannot take it now (a 5xx, RATE_LIMITED, a subgraph down): as above,
+ *   and the item carries the reason (`problem`), so the shell says what holds the queue (with
+ *   Try now and Discard) rather than waiting silently.
  * - The server refuses it for good: the item is marked failed with the reason (the mutation
- *   rejects, its optimistic response goes), the next items go on; the shell lists it with Retry
- *   and Discard.
+ *   rejects, its optimistic response goes), the next items go on; the shell lists it with Retry,
+ *   Discard and, when its mini-app registered how (`edit`), Edit.
  * - After a reload the optimistic layer is gone and `update` functions are code, so the outbox
  *   cannot show items by itself: mini-apps register per operation (SDK `registerOutboxOperation`)
  *   the document, `optimisticResponse(variables)` and `update`, and the outbox runs
@@ -204,10 +209,47 @@ export class Outbox {
     this.wake();
   }
 
-  /** Forgets a failed item. */
-  async discard(id: string): Promise<void> {
-    this.items = this.items.filter((item) => item.id !== id || item.status !== 'failed');
+  /** How the user may edit a refused item before it is sent again, if its mini-app said (SDK `edit`). */
+  editable(item: OutboxItem): OutboxEdit<Record<string, unknown>> | undefined {
+    return this.operations.get(item.operationName)?.edit as OutboxEdit<Record<string, unknown>> | undefined;
+  }
+
+  /**
+   * Changes a failed item as its mini-app's `edit` says and puts it back at the end of the queue,
+   * with the same clientMutationId (its refused attempt stored nothing under it).
+   * @throws the mini-app's error for a value it cannot take (the item stays as it was)
+   */
+  async edit(id: string, value: string): Promise<void> {
+    const item = this.items.find((candidate) => candidate.id === id);
+    const edit = item && this.editable(item);
+    if (!item || item.status !== 'failed' || !edit) return;
+    const variables = edit.apply(structuredClone(item.variables), value);
+    if (clientMutationIdOf(variables) !== id) throw new Error('The edit changed the action’s clientMutationId.');
+    this.items = [
+      ...this.items.filter((other) => other !== item),
+      { ...item, variables, label: this.labelOf(item.operationName, variables) ?? item.label, status: 'pending', error: undefined, problem: undefined },
+    ];
+    this.dispatched.delete(id);
     await this.persist();
+    this.dispatch(this.items.at(-1)!);
+    this.wake();
+  }
+
+  /** Sends the first waiting item now rather than after its backoff. */
+  tryNow(): void {
+    this.wake();
+  }
+
+  /**
+   * Forgets an item: a failed one, or a waiting one the server keeps answering that it cannot
+   * take now (its mutation is rejected; an attempt already on its way may still be applied).
+   */
+  async discard(id: string): Promise<void> {
+    this.attempts.get(id)?.observer.error(new Error('Discarded.'));
+    this.attempts.delete(id);
+    this.items = this.items.filter((item) => item.id !== id);
+    await this.persist();
+    this.wake();
   }
 
   /** The link, first in the client's chain: marked mutations wait their turn here; everything else passes. */
@@ -285,6 +327,10 @@ export class Outbox {
         const outcome = await this.send(attempt);
         if (this.userId !== user || this.attempts.get(item.id) !== attempt) continue;
         if (outcome.kind === 'unreachable') {
+          if (item.problem?.message !== outcome.problem?.message || item.problem?.code !== outcome.problem?.code) {
+            this.items = this.items.map((other) => (other.id === item.id ? { ...other, problem: outcome.problem } : other));
+            await this.persist();
+          }
           failures += 1;
           await this.sleep(outboxWaitMs(failures));
           continue;

@@ -36,5 +36,15 @@ export function registerChatOutbox(client: ApolloClient, user: () => SessionUser
     update: (cache, { data }) => {
       if (data?.sendMessage) addMessageToCache(cache, data.sendMessage.conversation.id, data.sendMessage);
     },
+    // A refused message (too long, say) can be changed in the shell's "Not sent" list and sent again.
+    edit: {
+      label: 'Message',
+      multiline: true,
+      value: ({ input }) => input.body ?? '',
+      apply: (variables, body) => {
+        if (!body.trim() && (variables.input.attachmentIds ?? []).length === 0) throw new Error('Write a message, or discard it.');
+        return { ...variables, input: { ...variables.input, body } };
+      },
+    },
   });
 }

@@ -23,7 +23,7 @@ export {
   type SessionUser,
   type ShellServices,
 } from './mini-app-context.js';
-export { OUTBOX_KEY, registerOutboxOperation, type OutboxDocument, type OutboxOperation } from './outbox.js';
+export { OUTBOX_KEY, registerOutboxOperation, type OutboxDocument, type OutboxEdit, type OutboxOperation } from './outbox.js';
 export { compatibility, MAX_REGISTRY_APPS, miniAppEntrySchema, parseRegistry, registrySchema, type MiniAppEntry, type Registry } from './registry.js';
 export { checkSdkRange, isSemverRange, SDK_VERSION } from './version.js';
 export { MINI_APP_EXPOSE, SHARED } from './federation.js';

@@ -1,5 +1,5 @@
 /**
- * Offline actions (SDK 1.2.0). A mutation goes through the shell's outbox when it is marked with
+ * Offline actions (SDK 1.2.0; `edit` since 1.3.0). A mutation goes through the shell's outbox when it is marked with
  * `context: { outbox: true }` and carries a `clientMutationId` variable (or `input.clientMutationId`):
  * kept durably while the gateway cannot be reached, sent in order when it can, a rejected one
  * shown by the shell with its reason (Retry, Discard). See docs/mini-apps.md, "Offline actions".
@@ -27,6 +27,23 @@ export interface OutboxOperation<TData, TVariables, TCache = never> {
   describe?: (variables: TVariables) => string;
   /** Puts a result (the optimistic one, then the server's) into the cache, as the mutation's `update`. */
   update?: (cache: TCache, result: { data?: TData | null }) => void;
+  /**
+   * What the user may change in an item the server refused, before sending it again (SDK 1.3.0):
+   * the shell's list of refused actions then offers Edit, a text field labelled `label` holding
+   * `value(variables)`, and sends `apply(variables, text)`. `apply` must keep the clientMutationId
+   * (a refused mutation stored nothing under it) and may throw an Error whose message the shell
+   * shows (for example, a quantity that is not a number). None: Retry and Discard only.
+   */
+  edit?: OutboxEdit<TVariables>;
+}
+
+/** How the user edits one field of a refused outbox item (see {@link OutboxOperation.edit}). */
+export interface OutboxEdit<TVariables> {
+  label: string;
+  value: (variables: TVariables) => string;
+  apply: (variables: TVariables, value: string) => TVariables;
+  /** Multi-line text (a message) rather than one line. @default false */
+  multiline?: boolean;
 }
 
 interface OutboxHost {

@@ -3,7 +3,7 @@ import satisfies from 'semver/functions/satisfies.js';
 import validRange from 'semver/ranges/valid.js';
 
 /** The version of the contract this SDK implements (its package version). Mini-apps name the range they need. */
-export const SDK_VERSION = '1.2.0';
+export const SDK_VERSION = '1.3.0';
 
 /**
  * Whether a mini-app needing SDK `range` can run in a shell that provides `version`.

@@ -8,7 +8,7 @@ import { CartPage } from './cart-page';
 import { Catalogue, INITIAL_CATALOGUE, type CatalogueState } from './catalogue';
 import { OrderPage } from './order-page';
 import { OrdersPage } from './orders-page';
-import { ProductPage, SHOP_ADD_TO_CART, updateCartAfterAdd } from './product-page';
+import { MAX_LINE_QUANTITY, ProductPage, SHOP_ADD_TO_CART, updateCartAfterAdd } from './product-page';
 import { registerOutboxOperation } from '@mega/mini-app-sdk';
 import type { ApolloCache } from '@apollo/client';
 import { parseShopPath, shopPath, type ShopRoute } from './routes';
@@ -37,6 +37,16 @@ export default function App({ context }: MiniAppProps<ApolloClient>) {
         document: SHOP_ADD_TO_CART,
         describe: ({ quantity }) => `Adding ${quantity} to the cart`,
         update: updateCartAfterAdd,
+        // Refused (more than the stock, say): the quantity can be changed in the shell's "Not sent" list and sent again.
+        edit: {
+          label: 'Quantity',
+          value: ({ quantity }) => String(quantity),
+          apply: (variables, value) => {
+            const quantity = Number(value);
+            if (!Number.isInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) throw new Error(`Enter a whole number from 1 to ${MAX_LINE_QUANTITY}.`);
+            return { ...variables, quantity };
+          },
+        },
       }),
     [context.graphql],
   );

@@ -146,11 +146,11 @@ describe('offline actions (the outbox)', () => {
     await bob.context().close();
   });
 
-  it('shows an action the server refuses with its reason, Retry and Discard, and sends the next ones', { timeout: 120_000 }, async () => {
+  it('shows an action the server refuses with its reason, Retry, Edit and Discard, and sends the next ones', { timeout: 120_000 }, async () => {
     const alice = await web.newPage();
     await web.signIn(alice, DEMO_USERS.alice);
     const inCart = new Set((await cartOf('alice')).items.map((item) => item.product.id));
-    const scarce = (await products()).find((candidate) => candidate.stock >= 1 && candidate.stock <= 99 && !inCart.has(candidate.id))!;
+    const scarce = (await products()).find((candidate) => candidate.stock >= 2 && candidate.stock <= 99 && !inCart.has(candidate.id))!;
     expect(scarce).toBeTruthy();
 
     await openProduct(alice, scarce);
@@ -193,16 +193,73 @@ describe('offline actions (the outbox)', () => {
     await panel.waitFor({ state: 'detached' });
     await eventually(async () => expect(quantityIn(await cartOf('alice'), scarce.id)).toBe(1));
 
-    // Refused again (the cart full once more), then discarded: the panel goes and nothing is added.
-    await asUser('alice', 'mutation($id: ID!, $q: Int!) { addToCart(productId: $id, quantity: $q) { itemCount } }', { id: scarce.id, q: scarce.stock - 1 });
+    // Refused again (all the stock on top of the one in the cart), then edited to what fits: a
+    // quantity the shop cannot take is refused in the form, the one that fits is added.
     await alice.goBack();
     await alice.goBack();
     await alice.getByRole('heading', { level: 2, name: scarce.title }).waitFor();
+    await addToCart(alice, scarce.stock);
+    await panel.waitFor({ timeout: 40_000 });
+    await panel.getByRole('button', { name: `Edit: Adding ${scarce.stock} to the cart` }).click();
+    const quantity = panel.getByRole('textbox', { name: 'Quantity' });
+    await expect(quantity.inputValue()).resolves.toBe(String(scarce.stock));
+    await quantity.fill('none');
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await panel.getByRole('alert').filter({ hasText: 'Enter a whole number from 1 to 99.' }).waitFor();
+    expect(quantityIn(await cartOf('alice'), scarce.id)).toBe(1);
+    await quantity.fill(String(scarce.stock - 1));
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await panel.waitFor({ state: 'detached' });
+    await eventually(async () => expect(quantityIn(await cartOf('alice'), scarce.id)).toBe(scarce.stock));
+
+    // Refused again (the cart full), then discarded: the panel goes and nothing is added.
     await addToCart(alice, 1);
     await panel.waitFor({ timeout: 40_000 });
     await panel.getByRole('button', { name: /^Discard/ }).click();
     await panel.waitFor({ state: 'detached' });
     expect(quantityIn(await cartOf('alice'), scarce.id)).toBe(scarce.stock);
+    await alice.context().close();
+  });
+
+  it('says what holds the queue when the server answers but cannot take an action now, and sends it and the ones behind it, in order, once it can', { timeout: 90_000 }, async () => {
+    const alice = await web.newPage();
+    await web.signIn(alice, DEMO_USERS.alice);
+    await openConversation(web, alice, DEMO_USERS.bob.displayName);
+    // The gateway is reached but every send is answered 503 (a service restarting, say).
+    let refusedSends = 0;
+    await alice.route(web.gatewayUrl, async (route) => {
+      if (!(route.request().postData() ?? '').includes('"operationName":"ChatSendMessage"')) return route.fallback();
+      refusedSends += 1;
+      return route.fulfill({ status: 503, contentType: 'application/json', body: '{"errors":[{"message":"Service unavailable"}]}' });
+    });
+    const stamp = Date.now();
+    const bodies = [`Held ${stamp} one`, `Held ${stamp} two`];
+    const input = alice.getByRole('textbox', { name: 'Message' });
+    for (const body of bodies) {
+      await input.fill(body);
+      await input.press('Enter');
+      await thread(alice).locator('li.chat-message', { hasText: body }).waitFor();
+    }
+    const waiting = alice.getByRole('region', { name: 'Waiting to send' });
+    await waiting.waitFor({ timeout: 20_000 });
+    await expect(waiting.textContent()).resolves.toContain(`Message “${bodies[0]}”: The server could not take it now (HTTP 503). Trying again; the actions after it wait for it.`);
+    await eventually(async () => expect(await connection(alice).textContent()).toContain('2 waiting'));
+    for (const body of bodies) await expect(thread(alice).locator('li.chat-message', { hasText: body }).getByText('Sending…').isVisible()).resolves.toBe(true);
+    const tried = refusedSends;
+
+    // The service is back: Try now sends the first at once, then the second; each once, in order.
+    await alice.unroute(web.gatewayUrl);
+    await waiting.getByRole('button', { name: /^Try now/ }).click();
+    await waiting.waitFor({ state: 'detached' });
+    for (const body of bodies) await thread(alice).locator('li.chat-message', { hasText: body }).locator('time').waitFor({ timeout: 20_000 });
+    expect(tried).toBeGreaterThanOrEqual(1);
+    await eventually(async () => expect(await connection(alice).textContent()).not.toContain('waiting'));
+    const { conversation } = await asUser<{ conversation: { messages: { edges: { node: { body: string } }[] } } }>(
+      'bob',
+      'query($id: ID!) { conversation(id: $id) { messages(first: 100) { edges { node { body } } } } }',
+      { id: aliceAndBob },
+    );
+    expect(conversation.messages.edges.map(({ node }) => node.body).filter((body) => body.startsWith(`Held ${stamp}`))).toEqual(bodies);
     await alice.context().close();
   });
 
