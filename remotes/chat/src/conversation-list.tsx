@@ -15,7 +15,8 @@ export interface ConversationListProps {
 
 /** The signed-in user's conversations, latest activity first, with unread counts and the last message. */
 export function ConversationList({ viewerId, selectedId, onSelect, hrefOf, label = 'Conversations' }: ConversationListProps) {
-  const { data, error, loading } = useQuery(CHAT_CONVERSATIONS);
+  // The list as saved (a reload, offline) at once, then as the server has it: conversations started meanwhile appear.
+  const { data, error, loading } = useQuery(CHAT_CONVERSATIONS, { fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
   if (loading && !data) return <p className="chat-placeholder" aria-busy="true">Loading conversations…</p>;
   if (error && !data) return <p role="alert">Conversations could not be loaded: {error.message}</p>;
   // Latest activity first, also as live messages come in (the server's order is the one at load).

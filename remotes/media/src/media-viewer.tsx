@@ -73,7 +73,8 @@ function MediaFacts({ asset }: { asset: MediaAssetFieldsFragment }) {
  * A PENDING asset turns READY in place (`mediaAssetReady`).
  */
 export function MediaViewer({ assetId, libraryHref, onBack, onDeleted, onRenamed }: MediaViewerProps) {
-  const { data, error, refetch } = useQuery(MEDIA_ASSET, { variables: { id: assetId } });
+  // The asset as saved at once, then as the server has it (renamed on another device, say).
+  const { data, error, refetch } = useQuery(MEDIA_ASSET, { variables: { id: assetId }, fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
   const asset = data?.mediaAsset ?? null;
   const pending = asset ? isPending(asset) : false;
   useSubscription(MEDIA_ASSET_READY, { variables: { id: assetId }, skip: !pending });

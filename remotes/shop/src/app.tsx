@@ -89,7 +89,8 @@ const currentness = (target: ShopTarget, pages: ShopRoute['page'][], route: Shop
 
 /** The app's heading and its sections; the cart's link shows how many units it holds. */
 function ShopHeader({ title, route }: { title: string; route: ShopRoute }) {
-  const { data } = useQuery(SHOP_CART);
+  // The count as saved at once, then as the server has it (the cart may have changed on another device).
+  const { data } = useQuery(SHOP_CART, { fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
   const count = data?.cart?.itemCount;
   return (
     <header className="shop-header">

@@ -63,7 +63,8 @@ export const SHOP_CANCEL_ORDER = graphql(`
  */
 export function OrderPage({ orderId }: { orderId: string }) {
   const headingId = useId();
-  const { data, loading, error, refetch } = useQuery(SHOP_ORDER, { variables: { id: orderId } });
+  // The order as saved at once, then as the server has it: the status subscription reports changes from now on only.
+  const { data, loading, error, refetch } = useQuery(SHOP_ORDER, { variables: { id: orderId }, fetchPolicy: 'cache-and-network', nextFetchPolicy: 'cache-first' });
   const order = data?.order;
   const live = useSubscription(SHOP_ORDER_STATUS, order && isFinalStatus(order.status) ? skipToken : { variables: { orderId } });
   const [cancelOrder, { loading: cancelling }] = useMutation(SHOP_CANCEL_ORDER);

@@ -43,7 +43,7 @@ describe('the shell keeps its cache per user and starts from it without the netw
 
   beforeAll(async () => {
     web = await startWeb();
-    for (const user of ['alice', 'bob'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
+    for (const user of ['alice', 'bob', 'carol'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
   });
   afterAll(() => web?.stop());
 
@@ -141,6 +141,39 @@ describe('the shell keeps its cache per user and starts from it without the netw
     await eventually(async () => expect(Object.keys(await savedCaches(page))).toEqual([`cache:${(await asUser<{ me: { id: string } }>('bob', '{ me { id } }')).me.id}`]));
     await page.context().close();
   }, 180_000);
+
+  it('shows what changed on the server since the cache was saved once a reload is online: a conversation started and a cart changed elsewhere', async () => {
+    const { me: alice } = await asUser<{ me: { id: string } }>('alice', '{ me { id } }');
+    const { me: carol } = await asUser<{ me: { id: string } }>('carol', '{ me { id } }');
+    const cartCount = async () => (await asUser<{ cart: { itemCount: number } | null }>('alice', '{ cart { itemCount } }')).cart?.itemCount ?? 0;
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS.alice);
+    await openApp(page, 'Chat', 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('listitem').first().waitFor();
+    await openApp(page, 'Shop', 'Shop');
+    const badge = page.getByRole('navigation', { name: 'Shop sections' }).locator('.shop-badge');
+    const before = await cartCount();
+    await eventually(async () => expect((await badge.textContent())?.replace(/\D/g, '')).toBe(String(before)));
+    const key = `cache:${alice.id}`;
+    await eventually(async () => {
+      const saved = (await savedCaches(page))[key] ?? '';
+      expect(saved).toContain('"conversations');
+      expect(saved).toContain(`"itemCount":${before}`);
+    });
+
+    // Meanwhile, elsewhere: Bob starts a conversation with Alice and Carol; Alice adds to her cart on her phone.
+    const title = `Started while away ${Date.now()}`;
+    await asUser('bob', 'mutation($title: String, $members: [ID!]!) { startConversation(title: $title, memberIds: $members) { id } }', { title, members: [alice.id, carol.id] });
+    const { products } = await asUser<{ products: { edges: { node: { id: string } }[] } }>('alice', '{ products(first: 1) { edges { node { id } } } }');
+    await asUser('alice', 'mutation($id: ID!) { addToCart(productId: $id, quantity: 1) { itemCount } }', { id: products.edges[0]!.node.id });
+
+    // The reload starts from the saved cache, then shows the server's state.
+    await page.reload();
+    await eventually(async () => expect((await badge.textContent())?.replace(/\D/g, '')).toBe(String(before + 1)));
+    await openApp(page, 'Chat', 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${title}`) }).waitFor();
+    await page.context().close();
+  });
 
   it('signs out and deletes the saved cache when the gateway refuses the kept refresh token', async () => {
     const page = await web.newPage();
