@@ -97,6 +97,22 @@ function storedUser(): SessionUser | null {
 }
 
 /**
+ * When an access token expires by this device's clock: received now, valid for its lifetime (the
+ * JWT's exp - iat). The server's `expiresAt` is on the server's clock; compared with a device
+ * clock that is off by more than the lifetime (15 min), every token would look expired on arrival
+ * and each request would refresh again, or an expired one would look valid.
+ */
+function localExpiry(auth: AuthPayload): number {
+  try {
+    const payload = JSON.parse(atob(auth.accessToken.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { iat?: unknown; exp?: unknown };
+    if (typeof payload.iat === 'number' && typeof payload.exp === 'number' && payload.exp > payload.iat) return Date.now() + (payload.exp - payload.iat) * 1000;
+  } catch {
+    // Not a JWT we can read: the server's expiry as it is.
+  }
+  return Date.parse(auth.expiresAt);
+}
+
+/**
  * The signed-in user and their tokens. The access token lives in memory only; the refresh token and
  * the user's public profile are kept in localStorage so that a reload stays signed in (the API hands
  * tokens to the page; an XSS on the shell's origin could read it, which the shell's CSP must prevent).
@@ -105,6 +121,8 @@ function storedUser(): SessionUser | null {
  */
 export class Session {
   private auth: AuthPayload | null = null;
+  /** When the access token expires by this device's clock (see {@link localExpiry}). */
+  private expiresLocally = 0;
   /** The user of a session resumed without the gateway: signed in, no access token yet. */
   private offlineUser: SessionUser | null = null;
   private refreshing: Promise<string | null> | null = null;
@@ -171,7 +189,7 @@ export class Session {
    * @returns null when nobody is signed in (or the refresh was refused: then signed out)
    */
   accessToken(force = false): Promise<string | null> {
-    if (this.auth && !force && Date.parse(this.auth.expiresAt) - Date.now() > REFRESH_MARGIN_MS) return Promise.resolve(this.auth.accessToken);
+    if (this.auth && !force && this.expiresLocally - Date.now() > REFRESH_MARGIN_MS) return Promise.resolve(this.auth.accessToken);
     const refreshToken = this.auth?.refreshToken ?? localStorage.getItem(REFRESH_TOKEN_KEY);
     if (!refreshToken) return Promise.resolve(null);
     this.refreshing ??= this.call(REFRESH, { refreshToken })
@@ -219,6 +237,7 @@ export class Session {
   private set(auth: AuthPayload | null): void {
     const signedOut = auth ? null : (this.user ?? storedUser());
     this.auth = auth;
+    this.expiresLocally = auth ? localExpiry(auth) : 0;
     this.offlineUser = null;
     if (auth) {
       localStorage.setItem(REFRESH_TOKEN_KEY, auth.refreshToken);
