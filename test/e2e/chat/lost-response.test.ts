@@ -36,6 +36,16 @@ describe('an operation whose response is lost', () => {
   /** Bob's orders on the server, newest first. */
   const ordersOf = async () =>
     (await asUser<{ me: { orders: { edges: { node: { id: string } }[] } } }>('bob', '{ me { orders(first: 100) { edges { node { id } } } } }')).me.orders.edges.map(({ node }) => node.id);
+  /** One more unit of a product in stock in Bob's cart, his orders so far, and a page signed in as him. */
+  async function bobWithSomethingInTheCart() {
+    const { products } = await asUser<{ products: { edges: { node: { id: string; stock: number } }[] } }>('bob', '{ products(first: 20) { edges { node { id stock } } } }');
+    const product = products.edges.find(({ node }) => node.stock > 2)!.node;
+    await asUser('bob', 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { version } }', { p: product.id });
+    const before = await ordersOf();
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS.bob);
+    return { before, page };
+  }
 
   beforeAll(async () => {
     web = await startWeb({ remotes: ['chat', 'shop'] });
@@ -80,13 +90,7 @@ describe('an operation whose response is lost', () => {
   });
 
   it('shop: a lost answer to a query or a checkout is asked again by the client itself (same clientMutationId): one order, opened', { timeout: 60_000 }, async () => {
-    const { products } = await asUser<{ products: { edges: { node: { id: string; stock: number } }[] } }>('bob', '{ products(first: 20) { edges { node { id stock } } } }');
-    const product = products.edges.find(({ node }) => node.stock > 2)!.node;
-    await asUser('bob', 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { version } }', { p: product.id });
-    const before = await ordersOf();
-
-    const page = await web.newPage();
-    await web.signIn(page, DEMO_USERS.bob);
+    const { before, page } = await bobWithSomethingInTheCart();
     const cartLost = await loseFirstResponse(page, web.gatewayUrl, 'ShopCart');
     await page.goto(`${web.appUrl('shop')}/cart`);
     const checkOut = page.getByRole('button', { name: 'Check out' });
@@ -106,13 +110,7 @@ describe('an operation whose response is lost', () => {
   });
 
   it('shop: when every try goes unanswered the user is told the order may have been placed; checking out the same cart again opens that order, and only one exists', { timeout: 60_000 }, async () => {
-    const { products } = await asUser<{ products: { edges: { node: { id: string; stock: number } }[] } }>('bob', '{ products(first: 20) { edges { node { id stock } } } }');
-    const product = products.edges.find(({ node }) => node.stock > 2)!.node;
-    await asUser('bob', 'mutation($p: ID!) { addToCart(productId: $p, quantity: 1) { version } }', { p: product.id });
-    const before = await ordersOf();
-
-    const page = await web.newPage();
-    await web.signIn(page, DEMO_USERS.bob);
+    const { before, page } = await bobWithSomethingInTheCart();
     await page.goto(`${web.appUrl('shop')}/cart`);
     const checkOut = page.getByRole('button', { name: 'Check out' });
     await checkOut.waitFor();
