@@ -177,7 +177,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const persistedDocuments = usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) });
 
   const plugins: GatewayPlugin[] = [
-    useRequestId(),
+    useRequestId({ logger }),
     useSecureHeaders(options.secureHeaders),
     useCors(corsOptions),
     ...(rateLimits ? [rateLimits] : []),

@@ -189,7 +189,7 @@ describe('gateway in front of accounts and a probe subgraph', () => {
       const { token } = await newUser('gw_frank');
       const result = await postGraphQL(keyless, { query: '{ me { id } }' }, { authorization: `Bearer ${token}` });
       expect(result.status).toBe(503);
-      expect(result.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'accounts' });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'accounts', requestId: expect.any(String) });
     });
   });
 
@@ -264,7 +264,7 @@ describe('gateway in front of accounts and a probe subgraph', () => {
     it('passes a subgraph\'s coded error on with its service name, without the subgraph\'s stack trace', async () => {
       const result = await postGraphQL(url, { query: '{ denied }' });
       expect(result.errors).toEqual([
-        { message: 'You may not see this.', path: ['denied'], extensions: { code: 'FORBIDDEN', serviceName: 'probe' } },
+        { message: 'You may not see this.', path: ['denied'], extensions: { code: 'FORBIDDEN', serviceName: 'probe', requestId: expect.any(String) } },
       ]);
     });
 
@@ -279,7 +279,7 @@ describe('gateway in front of accounts and a probe subgraph', () => {
       expect(down.status).toBe(200);
       expect(down.data).toEqual({ me: { id }, probe: null });
       expect(down.errors).toHaveLength(1);
-      expect(down.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'probe' });
+      expect(down.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'probe', requestId: expect.any(String) });
       expectNoInternals(down);
 
       probe = await startProbeSubgraph({ port });
@@ -293,7 +293,7 @@ describe('gateway in front of accounts and a probe subgraph', () => {
       const result = await postGraphQL<{ slow: null; me: null }>(impatient, { query: '{ slow(id: "timeout") me { id } }' });
       probe.release('timeout');
       expect(result.data).toEqual({ slow: null, me: null });
-      expect(result.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'probe' });
+      expect(result.errors?.[0]?.extensions).toEqual({ code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'probe', requestId: expect.any(String) });
     });
   });
 

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { GatewayHttpError } from '../errors.js';
+import { REQUEST_ID_HEADER } from '../plugins/request-id.js';
 import { JSON_MEDIA_TYPE, type ResponseMediaType } from './media-types.js';
 
 /** Sends `body` as JSON with `status` (headers set earlier on `res` are kept). */
@@ -17,7 +18,11 @@ export function sendJson(
 
 /** Sends an edge error as a GraphQL-shaped JSON response, in the media type the client asked for. */
 export function sendHttpError(res: ServerResponse, error: GatewayHttpError, mediaType: ResponseMediaType = JSON_MEDIA_TYPE): void {
-  sendJson(res, error.status, error.toResponseBody(), error.headers, mediaType);
+  const body = error.toResponseBody();
+  // Answered before GraphQL ran (rate limited, bad JSON, keys unavailable ...): the error carries the request id all the same.
+  const requestId = res.getHeader(REQUEST_ID_HEADER);
+  if (typeof requestId === 'string') for (const entry of body.errors) entry.extensions.requestId = requestId;
+  sendJson(res, error.status, body, error.headers, mediaType);
 }
 
 /** Sends a response without a body (a CORS preflight). */

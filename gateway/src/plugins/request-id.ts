@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
-import { GatewayErrorCode } from '../errors.js';
+import type { Logger } from '../logger.js';
 import type { GatewayPlugin } from './plugin.js';
 
 /** The response header that carries the request id. */
@@ -12,28 +12,46 @@ export function newRequestId(): string {
 }
 
 function withRequestId(error: GraphQLFormattedError, requestId: string): GraphQLFormattedError {
-  if (error.extensions?.code !== GatewayErrorCode.INTERNAL_SERVER_ERROR) return error;
   return { ...error, extensions: { ...error.extensions, requestId } };
 }
 
+export interface RequestIdOptions {
+  /** Where each GraphQL request's access-log line goes (info). */
+  logger: Logger;
+}
+
 /**
- * Request ids: every response to /graphql carries `x-request-id`, and every masked
- * `INTERNAL_SERVER_ERROR` carries `extensions.requestId`, so that a report can be matched with the
- * gateway's and the subgraphs' logs (the subgraphs receive the same id, signed).
+ * Request ids: every response to /graphql carries `x-request-id` and every error its
+ * `extensions.requestId`; the subgraphs receive the same id, signed, and log it with each request
+ * they serve. One line per request in the gateway's log (`graphql request`: operation, user,
+ * duration, error codes; never variables, which may hold passwords or tokens), so one user action
+ * can be followed through every process by its id.
  */
-export function useRequestId(): GatewayPlugin {
+export function useRequestId({ logger }: RequestIdOptions): GatewayPlugin {
   return {
     name: 'request-id',
     onRequest(request) {
       request.setResponseHeader(REQUEST_ID_HEADER, request.context.requestId);
     },
     apollo: {
-      async requestDidStart() {
+      async requestDidStart({ contextValue }) {
+        const startedAt = performance.now();
         return {
-          async willSendResponse({ response, contextValue }) {
-            if (response.body.kind !== 'single' || !response.body.singleResult.errors) return;
-            const { singleResult } = response.body;
-            singleResult.errors = singleResult.errors!.map((error) => withRequestId(error, contextValue.requestId));
+          async willSendResponse({ response, operationName, request }) {
+            const errors = response.body.kind === 'single' ? response.body.singleResult.errors : undefined;
+            if (response.body.kind === 'single' && errors) {
+              response.body.singleResult.errors = errors.map((error) => withRequestId(error, contextValue.requestId));
+            }
+            logger.info(
+              {
+                requestId: contextValue.requestId,
+                operationName: operationName ?? request.operationName ?? null,
+                userId: contextValue.userId,
+                durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+                ...(errors?.length ? { errorCodes: [...new Set(errors.map((error) => String(error.extensions?.code ?? 'INTERNAL_SERVER_ERROR')))] } : {}),
+              },
+              'graphql request',
+            );
           },
         };
       },

@@ -10,6 +10,7 @@ import type { BaseContext } from './context.js';
 import { ErrorCode } from './errors.js';
 import { NonceCache, verifyIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
+import { requestLogPlugin } from './request-log.js';
 import { createSubscriptionServer, refuseUpgrade } from './subscriptions.js';
 import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
 
@@ -135,6 +136,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin(logger),
     ],
     formatError,
   });

@@ -3,7 +3,7 @@ import { startCommerce } from '@mega/commerce';
 import { startComms } from '@mega/comms';
 import { createGateway, type GatewayOptions } from '@mega/gateway';
 import { startMedia } from '@mega/media';
-import { createLogger, type SubgraphStartOptions, type SubgraphTlsOptions } from '@mega/subgraph-kit';
+import { createLogger, type Logger, type SubgraphStartOptions, type SubgraphTlsOptions } from '@mega/subgraph-kit';
 import { createPgliteDatabase, createPostgresDatabase, type TestDatabase } from './databases.js';
 import { TEST_GATEWAY_SECRET } from './signed-fetch.js';
 
@@ -42,6 +42,8 @@ export interface FederationOptions {
   gateway?: Partial<GatewayOptions>;
   /** Every subgraph serves HTTPS and requires a client certificate (mutual TLS). @default plain HTTP */
   subgraphTls?: SubgraphTlsOptions;
+  /** The logger of each process by its name (`gateway`, `accounts`, ...), e.g. to read what they log. @default JSON lines on stdout at LOG_LEVEL */
+  logger?: (service: string) => Logger;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
     stoppers.length = 0;
   };
   try {
-    const common = async (): Promise<SubgraphStartOptions> => {
+    const common = async (service: string): Promise<SubgraphStartOptions> => {
       const database = options.driver === 'postgres' ? await createPostgresDatabase() : createPgliteDatabase();
       databases.push(database);
       stoppers.push(() => database.drop());
@@ -65,15 +67,16 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         gatewaySecret: TEST_GATEWAY_SECRET,
         database: database.options,
         seedDemoData: options.seed ?? false,
+        ...(options.logger ? { logger: options.logger(service) } : {}),
         ...(options.subgraphTls ? { tls: options.subgraphTls } : {}),
       };
     };
     const [accounts, comms, media, commerce] = await Promise.all([
-      common().then(startAccounts),
-      common().then(startComms),
+      common('accounts').then(startAccounts),
+      common('comms').then(startComms),
       // Pages the gateway lets in (CORS) may upload to media too, as CORS_ORIGINS does for real processes.
-      common().then((o) => startMedia({ ...o, corsOrigins: options.gateway?.cors?.origins })),
-      common().then((o) => startCommerce({ ...o, fulfilmentStepMs: options.fulfilmentStepMs ?? 0 })),
+      common('media').then((o) => startMedia({ ...o, corsOrigins: options.gateway?.cors?.origins })),
+      common('commerce').then((o) => startCommerce({ ...o, fulfilmentStepMs: options.fulfilmentStepMs ?? 0 })),
     ]);
     for (const running of [accounts, comms, media, commerce]) stoppers.push(() => running.stop());
     const gateways = new Map<string, () => Promise<void>>();
@@ -82,7 +85,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         port: 0,
         gatewaySecret: TEST_GATEWAY_SECRET,
         subgraphUrls: { accounts: accounts.url, comms: comms.url, media: media.url, commerce: commerce.url },
-        logger: createLogger('gateway', process.env.LOG_LEVEL ?? 'warn'),
+        logger: options.logger?.('gateway') ?? createLogger('gateway', process.env.LOG_LEVEL ?? 'warn'),
         ...gatewayOptions,
       });
       stoppers.push(() => gateway.stop());
