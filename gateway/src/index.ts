@@ -51,6 +51,14 @@ export {
   useCors,
   type CorsOptions,
 } from './plugins/cors.js';
+export {
+  useMetrics,
+  type GatewayMetrics,
+  type GatewayMetricsOptions,
+  type SubgraphFetchFailure,
+  type SubgraphFetchMetrics,
+  type WebSocketUse,
+} from './plugins/metrics.js';
 export { MASKED_ERROR_CODES, MASKED_ERROR_MESSAGE, useErrorMasking, type ErrorMaskingOptions } from './plugins/error-masking.js';
 export {
   DEFAULT_PERSISTED_DOCUMENTS_DEBOUNCE_MS,

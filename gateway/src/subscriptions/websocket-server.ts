@@ -146,7 +146,13 @@ function accessToken(params: Record<string, unknown> | undefined): string | unde
  * persisted-documents rules, parsed, validated and limited like an HTTP operation and run by
  * `FederatedSubscriptions`. See the README's WebSocket section for the close codes and limits.
  */
-export function createSubscriptionServer(options: SubscriptionServerOptions): { stop(): Promise<void>; readonly connections: number } {
+export function createSubscriptionServer(options: SubscriptionServerOptions): {
+  stop(): Promise<void>;
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /** Live subscriptions on them (those counted against the limits). */
+  readonly subscriptions: number;
+} {
   const { logger, executor, limits, persistedDocuments } = options;
   const maxPerConnection = options.maxSubscriptionsPerConnection ?? DEFAULT_SUBSCRIPTION_LIMITS.maxSubscriptionsPerConnection;
   const maxPerUser = options.maxSubscriptionsPerUser ?? DEFAULT_SUBSCRIPTION_LIMITS.maxSubscriptionsPerUser;
@@ -312,6 +318,11 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): { 
   return {
     get connections() {
       return wss.clients.size;
+    },
+    get subscriptions() {
+      let live = 0;
+      for (const count of perUser.values()) live += count;
+      return live;
     },
     async stop() {
       options.httpServer.off('upgrade', onUpgrade);

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { SubgraphFetchFailure, SubgraphFetchMetrics } from '../plugins/metrics.js';
 import type { ConnectionPool } from './connection-pool.js';
 
 export interface SignedDataSourceOptions {
@@ -17,6 +18,8 @@ export interface SignedDataSourceOptions {
   /** How long one request to this subgraph may take, body included. */
   timeoutMs: number;
   logger: Logger;
+  /** Told the duration of every fetch and the reason of every failure. @default none */
+  metrics?: SubgraphFetchMetrics | undefined;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -36,11 +39,13 @@ function isUnavailableStatus(status: number): boolean {
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
   private readonly logger: Logger;
+  private readonly metrics: SubgraphFetchMetrics | undefined;
 
   constructor(options: SignedDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
     this.logger = options.logger;
+    this.metrics = options.metrics;
     const { pool, timeoutMs, gatewaySecret } = options;
     // Signing happens here, on the exact bytes sent: willSendRequest only sees the request before
     // Apollo serializes it.
@@ -59,6 +64,15 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }) as unknown as Fetcher;
   }
 
+  override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
+    const started = performance.now();
+    try {
+      return await super.process(options);
+    } finally {
+      this.metrics?.observe(this.name, (performance.now() - started) / 1000);
+    }
+  }
+
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and schema loads come with an empty context: they are anonymous.
     const { userId, requestId, clientIp } = context as Partial<GatewayContext>;
@@ -73,6 +87,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     context?: GatewayContext,
   ): void {
     const requestId = context?.requestId;
+    this.metrics?.fail(this.name, failureReason(error, response));
     if (response && !response.ok) {
       if (isUnavailableStatus(response.status)) {
         this.logger.warn({ serviceName: this.name, status: response.status, requestId }, 'subgraph unavailable');
@@ -89,6 +104,13 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.logger.error({ serviceName: this.name, err: error, requestId }, 'unreadable subgraph response');
     throw subgraphRequestFailed(this.name, response.status);
   }
+}
+
+/** The `reason` label of a failed fetch. */
+function failureReason(error: Error, response: { status: number; ok: boolean } | undefined): SubgraphFetchFailure {
+  if (response && !response.ok) return response.status >= 500 ? 'http_5xx' : 'http_4xx';
+  if (error.name === 'TimeoutError' || error.name === 'AbortError') return 'timeout';
+  return response ? 'bad_response' : 'network';
 }
 
 /** `ECONNREFUSED`, `TimeoutError`, ... for the logs (undici hides the code in `cause`). */

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseMetricsSettings, type MetricsOptions } from './metrics.js';
 import type { SubgraphTlsOptions } from './tls.js';
 
 /** Ports a subgraph listens on when PORT is not set. */
@@ -21,6 +22,8 @@ const environment = z.object({
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
   TLS_CLIENT_CA_FILE: z.string().min(1).optional(),
+  METRICS_ENABLED: z.string().optional(),
+  METRICS_TOKEN: z.string().optional(),
 });
 
 const TLS_VARIABLES = ['TLS_CERT_FILE', 'TLS_KEY_FILE', 'TLS_CLIENT_CA_FILE'] as const;
@@ -48,6 +51,8 @@ export interface SubgraphConfig {
   shutdownTimeoutMs: number;
   /** Mutual TLS (absolute paths): HTTPS that requires a client certificate; undefined: plain HTTP. */
   tls: SubgraphTlsOptions | undefined;
+  /** METRICS_ENABLED, METRICS_TOKEN: who may read /metrics (`parseMetricsSettings`). */
+  metrics: MetricsOptions;
 }
 
 /** Fails with a message naming each missing or malformed variable. */
@@ -73,6 +78,8 @@ function tlsFiles(parsed: Partial<Record<(typeof TLS_VARIABLES)[number], string>
 /** Reads the common subgraph settings. The only place a subgraph reads `process.env`. */
 export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const parsed = parseEnvironment(environment, env);
+  const metrics = parseMetricsSettings(parsed, parsed.NODE_ENV === 'production');
+  if (metrics.problems.length > 0) throw new Error(`Invalid configuration:\n${metrics.problems.join('\n')}`);
   return {
     service,
     env: parsed.NODE_ENV,
@@ -87,5 +94,6 @@ export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv
     seed: parsed.SEED === 'true',
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     tls: tlsFiles(parsed),
+    metrics: metrics.options,
   };
 }

@@ -13,6 +13,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import type { DatabasePoolUse } from './metrics.js';
 
 /** A Drizzle database on either driver; stores are written against this type only. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -108,6 +109,11 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   migrate(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /**
+   * Its connections right now (`/metrics`): the pg pool's counts on PostgreSQL; PGlite is one
+   * embedded connection (total and max 1) and says nothing about idle or waiting.
+   */
+  poolUse(): DatabasePoolUse;
   close(): Promise<void>;
 }
 
@@ -124,7 +130,8 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
   };
 
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
+    const max = options.poolSize ?? 10;
+    const pool = new pg.Pool({ connectionString: options.url, max });
     // Without a listener, an idle connection that the server closes would crash the process.
     pool.on('error', (error) => options.onConnectionError?.(error));
     const db = drizzleNodePg({ client: pool, schema: options.schema, logger: queries });
@@ -148,6 +155,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
       async ping() {
         await pool.query('select 1');
       },
+      poolUse: () => ({ total: pool.totalCount, max, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: () => pool.end(),
     };
   }
@@ -169,6 +177,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     async ping() {
       await db.execute(sql`select 1`);
     },
+    poolUse: () => ({ total: 1, max: 1 }),
     close: () => client.close(),
   };
 }

@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { jsonb, primaryKey, text, timestamp, type PgSchema } from 'drizzle-orm/pg-core';
 import type { Database } from './database.js';
 import { badUserInput, conflict } from './errors.js';
+import { countClientMutationReplay } from './metrics.js';
 import { uniqueViolation } from './postgres-errors.js';
 
 /** Longest clientMutationId accepted. */
@@ -32,7 +33,8 @@ type Transaction = Parameters<Parameters<Database<Record<string, unknown>>['tran
 /**
  * Runs `effect` at most once per (user, clientMutationId): the effect and its result are committed
  * in one transaction, and a retry returns the stored result without running the effect again.
- * Without a clientMutationId the effect simply runs in a transaction.
+ * Without a clientMutationId the effect simply runs in a transaction. Each stored result returned
+ * counts in `mega_subgraph_client_mutation_replays_total{operation}`.
  * @returns the JSON-serializable result of the first run
  * @throws CONFLICT when the id was already used for a different operation
  */
@@ -58,7 +60,10 @@ export async function runOnce<T>(
     return row;
   };
   const previous = await stored();
-  if (previous) return previous.result as T;
+  if (previous) {
+    countClientMutationReplay(operation);
+    return previous.result as T;
+  }
   try {
     return await db.transaction(async (tx) => {
       const result = await effect(tx);
@@ -70,6 +75,7 @@ export async function runOnce<T>(
     if (!uniqueViolation(error)) throw error;
     const winner = await stored();
     if (!winner) throw error;
+    countClientMutationReplay(operation);
     return winner.result as T;
   }
 }

@@ -25,6 +25,30 @@ export {
 export { launchSubgraph, startOptionsFromConfig, type RunningSubgraph, type SubgraphDefinition, type SubgraphStartOptions } from './launch.js';
 export { createLogger, type Logger } from './logger.js';
 export {
+  ANONYMOUS_OPERATION,
+  countClientMutationReplay,
+  createMetricsRegistry,
+  DEFAULT_MAX_OPERATION_LABELS,
+  DURATION_BUCKETS,
+  errorCodes,
+  GraphQLRequestMetrics,
+  METRICS_PATH,
+  METRICS_PREFIX,
+  metricsText,
+  MIN_METRICS_TOKEN_LENGTH,
+  OTHER_OPERATIONS,
+  parseMetricsSettings,
+  requestMetricsPlugin,
+  secondsSince,
+  serveMetrics,
+  SubgraphMetrics,
+  type DatabasePoolUse,
+  type MeasuredRequest,
+  type MetricsOptions,
+  type MetricsSource,
+  type OperationType,
+} from './metrics.js';
+export {
   connectionTypes,
   decodeCursor,
   DEFAULT_PAGE_SIZE,

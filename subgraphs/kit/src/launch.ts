@@ -5,6 +5,7 @@ import { openDatabase, type Database, type DatabaseHandle } from './database.js'
 import type { BaseContext } from './context.js';
 import type { Identity } from './identity.js';
 import { createLogger, type Logger } from './logger.js';
+import type { MetricsOptions } from './metrics.js';
 import { startSubgraphServer, type RouteHandler, type SubgraphServer } from './server.js';
 import type { SubgraphTlsOptions } from './tls.js';
 
@@ -30,6 +31,8 @@ export interface SubgraphStartOptions {
   shutdownTimeoutMs?: number;
   /** Serve HTTPS and require a client certificate (mutual TLS with the gateway). @default plain HTTP */
   tls?: SubgraphTlsOptions | undefined;
+  /** `GET /metrics`: whether it is served and the bearer token it requires. @default served, no token */
+  metrics?: MetricsOptions | undefined;
 }
 
 /** What a subgraph package tells {@link launchSubgraph} about itself. */
@@ -95,6 +98,8 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
       development: options.development,
       shutdownTimeoutMs: options.shutdownTimeoutMs,
       tls: options.tls,
+      metrics: options.metrics,
+      poolUse: () => database.poolUse(),
       onStop: async () => {
         await stopBackground?.();
         await disposeServices?.();
@@ -124,5 +129,6 @@ export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): 
     development: config.env === 'development',
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     tls: config.tls,
+    metrics: config.metrics,
   };
 }

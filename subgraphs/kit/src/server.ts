@@ -10,6 +10,7 @@ import type { BaseContext } from './context.js';
 import { ErrorCode } from './errors.js';
 import { NonceCache, verifyIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
+import { METRICS_PATH, requestMetricsPlugin, serveMetrics, SubgraphMetrics, type DatabasePoolUse, type MetricsOptions } from './metrics.js';
 import { requestLogPlugin } from './request-log.js';
 import { createSubscriptionServer, refuseUpgrade } from './subscriptions.js';
 import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
@@ -49,6 +50,10 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   tls?: SubgraphTlsOptions | undefined;
   /** graphql-ws keepalive: ping interval, and how long a pong may take. @default DEFAULT_KEEP_ALIVE_MS (12 s) */
   keepAliveMs?: number | undefined;
+  /** `GET /metrics` (Prometheus): whether it is served and the bearer token it requires. @default served, no token */
+  metrics?: MetricsOptions | undefined;
+  /** The database's connections, reported on /metrics (`DatabaseHandle.poolUse`). @default not reported */
+  poolUse?: (() => DatabasePoolUse) | undefined;
 }
 
 export interface SubgraphServer {
@@ -114,6 +119,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { server: httpServer, scheme } = await createSubgraphHttpServer(options.tls);
   let stopping = false;
+  const metrics = options.metrics?.enabled === false ? undefined : new SubgraphMetrics(service, { poolUse: options.poolUse });
 
   function formatError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
     const code = formatted.extensions?.code;
@@ -136,6 +142,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs ?? 10_000 }),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginInlineTraceDisabled(),
+      ...(metrics ? [requestMetricsPlugin(metrics.requests)] : []),
       requestLogPlugin(logger),
     ],
     formatError,
@@ -203,8 +210,10 @@ export async function startSubgraphServer<TContext extends BaseContext>(
           return sendJson(res, 503, { status: 'not ready', service, reason: (error as Error).message });
         }
       }
+      if (metrics && url.pathname === METRICS_PATH) return serveMetrics(metrics, options.metrics?.token, req, res);
       if (options.routes && (await options.routes(req, res, url))) return;
-      if (url.pathname === '/graphql') return handleGraphQL(req, res, url);
+      // Within `metrics.run`, runOnce's replays count on this subgraph's registry.
+      if (url.pathname === '/graphql') return metrics ? metrics.run(() => handleGraphQL(req, res, url)) : handleGraphQL(req, res, url);
       return sendError(res, 404, 'NOT_FOUND', `No route for ${url.pathname}.`);
     };
     handle().catch((error: unknown) => {

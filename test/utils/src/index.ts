@@ -26,6 +26,7 @@ export { startFederation, type Federation, type FederationOptions } from './fede
 export { DEMO_USERS } from '@mega/subgraph-kit/demo';
 export { signIdentity } from '@mega/subgraph-kit/identity';
 export { eventually } from './eventually.js';
+export { parsePrometheusText, scrapeMetrics, type MetricSample, type Scrape } from './prometheus.js';
 export { subscribeThroughGateway, type GatewaySubscription } from './gateway-subscription.js';
 export { CHROMIUM_LAUNCH_OPTIONS, launchChromium } from './chromium.js';
 export { serveStatic, type StaticServer, type StaticServerOptions } from './static-server.js';
