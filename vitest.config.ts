@@ -20,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{gateway,subgraphs/*,remotes/sdk}/src/**/__tests__/**/*.test.ts'],
+          include: ['{gateway,subgraphs/*,remotes/sdk,playground}/src/**/__tests__/**/*.test.ts'],
           exclude: ['**/__tests__/**/*.federation.test.ts'],
         },
       },

@@ -26,6 +26,8 @@ export const GatewayErrorCode = {
   PERSISTED_QUERY_REQUIRED: 'PERSISTED_QUERY_REQUIRED',
   /** No persisted document has the `documentId` (or `persistedQuery.sha256Hash`) sent (HTTP 400). */
   PERSISTED_QUERY_NOT_FOUND: 'PERSISTED_QUERY_NOT_FOUND',
+  /** Signed in, but not allowed (HTTP 403), e.g. the production playground for a user who is not an admin. */
+  FORBIDDEN: 'FORBIDDEN',
   /** No such path (HTTP 404). */
   NOT_FOUND: 'NOT_FOUND',
   /**

@@ -8,7 +8,7 @@ import { Agent, fetch } from 'undici';
 import { buildServices, bundlePath } from './build.js';
 import { freePort, freePorts } from './ports.js';
 import { REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
-import { buildWebApps, listMiniApps, SHELL_DIR } from './web-build.js';
+import { buildWebApps, hashWebApp, listMiniApps, PLAYGROUND_DIR, SHELL_DIR, webBuildDir } from './web-build.js';
 import { serveWebApps, type WebServers } from './web-servers.js';
 
 /** Where `startStack` serves the web. */
@@ -50,7 +50,8 @@ export interface StackOptions {
    * Also build (when missing or stale, see web-build.ts) and serve the web shell and every mini-app,
    * the shell's `config.json` naming the gateway and a registry of the mini-apps; every process gets
    * `CORS_ORIGINS` with the shell's origins (before any `CORS_ORIGINS` already in the environment).
-   * With `tls`, the web is served over HTTPS with the same certificate. @default no web
+   * With `tls`, the web is served over HTTPS with the same certificate. The gateway's playground is
+   * built too, and the gateway serves it (PLAYGROUND_DIR). @default no web
    */
   web?: StackWebOptions;
 }
@@ -137,6 +138,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const persistedDocumentsDir = options.web
     ? await collectPersistedDocuments(options.dataDir, [{ dir: SHELL_DIR, name: 'shell' }, ...miniApps.map((pkg) => ({ dir: pkg.dir, name: pkg.miniApp.id }))])
     : undefined;
+  // The gateway serves the playground from where its build will be: it may still be building while the gateway starts.
+  const playgroundBuildDir = options.web ? webBuildDir(PLAYGROUND_DIR, await hashWebApp(PLAYGROUND_DIR)) : undefined;
   const scheme = options.tls ? 'https' : 'http';
   const shellOrigins = webPorts ? [`${scheme}://127.0.0.1:${webPorts.shell}`, `${scheme}://localhost:${webPorts.shell}`] : [];
   const corsOrigins = [...shellOrigins, ...(options.env?.CORS_ORIGINS ?? process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean)];
@@ -154,6 +157,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     JWKS_URL: `${origin('accounts')}/.well-known/jwks.json`,
     ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}),
     ...(persistedDocumentsDir ? { PERSISTED_DOCUMENTS_DIR: persistedDocumentsDir } : {}),
+    ...(service === 'gateway' && playgroundBuildDir ? { PLAYGROUND_DIR: playgroundBuildDir } : {}),
     ...options.env,
     ...(options.web ? { CORS_ORIGINS: corsOrigins.join(',') } : {}),
     ...(service === 'gateway' && options.tls ? { TLS_CERT_FILE: options.tls.certFile, TLS_KEY_FILE: options.tls.keyFile } : {}),
@@ -196,7 +200,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   };
 
   // The web builds (only what changed) while the services bundle and start.
-  const webBuilds = options.web ? buildWebApps([SHELL_DIR, ...miniApps.map((pkg) => pkg.dir)], options.web.onBuild ? { onBuild: options.web.onBuild } : {}) : undefined;
+  const webBuilds = options.web ? buildWebApps([SHELL_DIR, ...miniApps.map((pkg) => pkg.dir), PLAYGROUND_DIR], options.web.onBuild ? { onBuild: options.web.onBuild } : {}) : undefined;
   webBuilds?.catch(() => undefined); // awaited below, after the services
   try {
     if (options.build ?? true) await buildServices(SERVICES);

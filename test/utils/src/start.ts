@@ -95,7 +95,7 @@ console.log(`
 ${bold('Mega App is running')} (${cold ? 'cold' : 'warm'} start in ${seconds} s, data in ${path.relative(REPO_ROOT, dataDir) || '.'})
 
 ${stack.web ? `  Web app          ${bold(`${stack.web.shellUrl}/`)}\n` : ''}  GraphQL API      ${bold(stack.urls.gateway)}
-${SERVICES.filter((s) => s !== 'gateway')
+${stack.web ? `  Playground       ${new URL('/playground/', stack.urls.gateway).toString()} (GraphiQL; a browser opening the GraphQL API URL lands there too)\n` : ''}${SERVICES.filter((s) => s !== 'gateway')
   .map((s) => `  ${s.padEnd(16)} ${stack.urls[s]}`)
   .join('\n')}
 ${

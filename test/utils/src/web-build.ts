@@ -8,6 +8,8 @@ import { REPO_ROOT } from './services.js';
 
 /** The web shell's package folder. */
 export const SHELL_DIR = path.join(REPO_ROOT, 'shell-web');
+/** The gateway's playground (GraphiQL): built like the web apps, served by the gateway (PLAYGROUND_DIR). */
+export const PLAYGROUND_DIR = path.join(REPO_ROOT, 'playground');
 /** Where built web apps are kept, one folder per app and hash of its inputs. */
 export const WEB_BUILD_CACHE_DIR = path.join(REPO_ROOT, 'node_modules/.cache/mega-web');
 /** Changes with the way apps are built here, so that older builds are not reused. */
@@ -136,6 +138,11 @@ async function pruneOldBuilds(cacheDir: string, name: string, current: string): 
   await Promise.all(old.map(({ entry }) => rm(path.join(cacheDir, entry), { recursive: true, force: true })));
 }
 
+/** Where the build of the app in `dir` with inputs `hash` ({@link hashWebApp}) is kept, whether it is there yet or not. */
+export function webBuildDir(dir: string, hash: string, cacheDir = WEB_BUILD_CACHE_DIR): string {
+  return path.join(cacheDir, `${path.basename(dir)}-${hash}`);
+}
+
 const inProcess = new Map<string, Promise<WebBuild>>();
 
 /**
@@ -152,7 +159,7 @@ export async function buildWebApp(dir: string, options: Omit<BuildWebAppsOptions
   if (running) return running.then((build) => ({ ...build, built: false, ms: 0 }));
   const promise = (async (): Promise<WebBuild> => {
     const name = path.basename(dir);
-    const outDir = path.join(cacheDir, `${name}-${hash}`);
+    const outDir = webBuildDir(dir, hash, cacheDir);
     if (existsSync(outDir)) return { dir, outDir, hash, built: false, ms: 0 };
     options.onBuild?.(dir);
     const started = performance.now();
