@@ -9,6 +9,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
+import { METRICS_PATH, type MetricsOptions } from '@mega/subgraph-kit/metrics';
 import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
@@ -29,7 +30,9 @@ import { DEFAULT_JWKS_TIMEOUT_MS, jwksUrlFromAccountsUrl, useAuth, type AuthOpti
 import { useArmor, type ArmorOptions } from './plugins/armor.js';
 import { DEFAULT_DEVELOPMENT_CORS_ORIGINS, useCors, type CorsOptions } from './plugins/cors.js';
 import { useErrorMasking } from './plugins/error-masking.js';
+import { useMetrics } from './plugins/metrics.js';
 import { usePersistedDocuments, type PersistedDocumentsOptions } from './plugins/persisted-documents.js';
+import { usePlayground, type PlaygroundOptions } from './plugins/playground.js';
 import type { GatewayPlugin, GatewayRequest } from './plugins/plugin.js';
 import { useRateLimits, type RateLimitsOptions } from './plugins/rate-limits.js';
 import { newRequestId, REQUEST_ID_HEADER, useRequestId } from './plugins/request-id.js';
@@ -110,6 +113,17 @@ export interface GatewayOptions {
    * false: no WebSocket endpoint. @default DEFAULT_SUBSCRIPTION_LIMITS, identical subscriptions shared
    */
   subscriptions?: SubscriptionsOptions | false;
+  /**
+   * The playground (self-hosted GraphiQL) at /playground/, from the playground's build in `dir`;
+   * a browser's GET of /graphql is redirected there. `adminsOnly` (production) serves the IDE only
+   * to signed-in users in `adminUserIds`. @default off
+   */
+  playground?: PlaygroundOptions | false | undefined;
+  /**
+   * `GET /metrics` (Prometheus text) on the gateway's own port: whether it is served and the bearer
+   * token a scrape must carry. @default served to anyone who reaches the port (main.ts: see METRICS_ENABLED, METRICS_TOKEN)
+   */
+  metrics?: MetricsOptions;
 }
 
 /** Where a started gateway listens. */
@@ -141,7 +155,7 @@ const MIN_SECRET_LENGTH = 32;
 
 /**
  * Builds the gateway: node:http in front of Apollo Server and @apollo/gateway, with the built-in
- * plugins request id, secure headers, CORS, rate limits, auth, armor (operation limits),
+ * plugins metrics, request id, secure headers, CORS, rate limits, auth, armor (operation limits),
  * persisted documents, subgraph errors and error masking. Nothing listens, reads or connects
  * until `start()`.
  */
@@ -176,7 +190,21 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** Its rules (`resolve`) hold for HTTP (its `onParams`) and for every `subscribe` over the WebSocket. */
   const persistedDocuments = usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) });
 
+  // The WebSocket gauges read `subscriptionServer`, made below, at each scrape.
+  const metrics = options.metrics?.enabled === false ? undefined : useMetrics({ ...options.metrics, webSockets: () => subscriptionServer });
+
+  const playground = options.playground
+    ? usePlayground({
+        ...options.playground,
+        gatewaySecret: options.gatewaySecret,
+        verifyToken: auth.verifyToken,
+        secure: options.tls !== undefined,
+        logger: logger.child({ plugin: 'playground' }),
+      })
+    : undefined;
+
   const plugins: GatewayPlugin[] = [
+    ...(metrics ? [metrics] : []),
     useRequestId({ logger }),
     useSecureHeaders(options.secureHeaders),
     useCors(corsOptions),
@@ -186,6 +214,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     persistedDocuments,
     useSubgraphErrors({ development }),
     useErrorMasking({ development, logger }),
+    ...(playground ? [playground] : []),
     ...(options.plugins ?? []),
   ];
   const responseHeaders = plugins.flatMap((plugin) => Object.entries(plugin.responseHeaders ?? {}));
@@ -252,6 +281,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           gatewaySecret: options.gatewaySecret,
           pool,
           timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+          metrics: metrics?.subgraphFetches,
           logger: logger.child({ component: 'upstream' }),
         });
         dataSources.set(name, dataSource);
@@ -296,6 +326,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, server: ApolloServer<GatewayContext>): Promise<void> {
     const method = req.method ?? 'GET';
     const context: GatewayContext = { requestId: newRequestId(), userId: null, clientIp: clientAddress(req, trustedProxies) };
+    metrics?.track(context, res);
     const request: GatewayRequest = { method, headers: req.headers, context, setResponseHeader: (name, value) => res.setHeader(name, value) };
     for (const plugin of plugins) {
       const early = await plugin.onRequest?.(request);
@@ -336,6 +367,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       if (ready && !stopping) return sendJson(res, 200, { status: 'ready', service: 'gateway' });
       return sendJson(res, 503, { status: stopping ? 'stopping' : 'starting', service: 'gateway' });
     }
+    if (url.pathname === METRICS_PATH && metrics) return metrics.serve(req, res);
+    if (playground && (await playground.handle(req, res, url))) return;
     if (url.pathname === '/graphql' && apollo) return handleGraphQL(req, res, url, apollo);
     throw new GatewayHttpError(404, GatewayErrorCode.NOT_FOUND, `No route for ${url.pathname}.`);
   }
@@ -343,10 +376,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of responseHeaders) res.setHeader(name, value);
     route(req, res).catch((error: unknown) => {
-      if (error instanceof GatewayHttpError) return sendHttpError(res, error, responseMediaType(req.headers.accept) ?? JSON_MEDIA_TYPE);
+      if (error instanceof GatewayHttpError) {
+        metrics?.countEdgeError(res, error.code);
+        return sendHttpError(res, error, responseMediaType(req.headers.accept) ?? JSON_MEDIA_TYPE);
+      }
       if ((error as NodeJS.ErrnoException).code === 'ECONNRESET') return res.destroy(); // the client went away mid-request
       const requestId = String(res.getHeader(REQUEST_ID_HEADER) ?? newRequestId());
       logger.error({ err: error, requestId }, 'request failed');
+      metrics?.countEdgeError(res, GatewayErrorCode.INTERNAL_SERVER_ERROR);
       if (res.headersSent) return res.destroy();
       sendJson(res, 500, {
         errors: [{ message: 'Internal server error.', extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR, requestId } }],

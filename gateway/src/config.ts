@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseCorsOrigins } from '@mega/subgraph-kit/cors';
+import { parseMetricsSettings, type MetricsOptions } from '@mega/subgraph-kit/metrics';
 import type { ArmorOptions } from './plugins/armor.js';
 import type { SubscriptionsOptions } from './subscriptions/websocket-server.js';
 import type { RateLimit, RateLimitsOptions } from './plugins/rate-limits.js';
@@ -69,6 +70,9 @@ const environment = z.object({
   WS_MAX_PAYLOAD_BYTES: positiveInt.optional(),
   WS_MAX_SUBSCRIPTIONS_PER_CONNECTION: positiveInt.optional(),
   WS_MAX_SUBSCRIPTIONS_PER_USER: positiveInt.optional(),
+  PLAYGROUND_ENABLED: flag.optional(),
+  PLAYGROUND_DIR: z.string().min(1).optional(),
+  ADMIN_USER_IDS: z.string().optional(),
 });
 
 /** Everything the gateway process reads from its environment and command line. */
@@ -109,6 +113,14 @@ export interface GatewayConfig {
   operationLimits: Pick<ArmorOptions, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
   /** From WS_*: the WebSocket endpoint's timings and limits; unset ones: DEFAULT_SUBSCRIPTION_LIMITS. */
   subscriptions: SubscriptionsOptions;
+  /**
+   * The playground at /playground/ (PLAYGROUND_ENABLED: on outside production, off in production
+   * unless `true`), served from the build in PLAYGROUND_DIR (absolute); in production only to the
+   * users in ADMIN_USER_IDS, with no demo logins. Undefined: off, or on without a build to serve.
+   */
+  playground: { dir: string; adminsOnly: boolean; adminUserIds: string[]; demo: boolean } | undefined;
+  /** METRICS_ENABLED, METRICS_TOKEN: who may read /metrics (in production only with a token; `parseMetricsSettings`). */
+  metrics: MetricsOptions;
 }
 
 /** Values from the command line, which win over the environment. */
@@ -197,12 +209,18 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
   const production = (env.NODE_ENV ?? 'development') === 'production';
   const cors = parseCorsOrigins(env.CORS_ORIGINS, production);
   problems.push(...cors.problems);
+  const metrics = parseMetricsSettings(env, production);
+  problems.push(...metrics.problems);
   const requirePersistedDocuments = result.data?.REQUIRE_PERSISTED_DOCUMENTS ?? production;
   if (requirePersistedDocuments && !env.PERSISTED_DOCUMENTS_DIR) {
     problems.push(
       `  PERSISTED_DOCUMENTS_DIR: is required when only persisted documents run (${env.REQUIRE_PERSISTED_DOCUMENTS ? 'REQUIRE_PERSISTED_DOCUMENTS' : 'NODE_ENV=production'}); or set REQUIRE_PERSISTED_DOCUMENTS=false to accept any query`,
     );
   }
+  const adminUserIds = (env.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean);
+  const playgroundEnabled = result.data?.PLAYGROUND_ENABLED ?? !production;
+  if (playgroundEnabled && env.PLAYGROUND_ENABLED && !env.PLAYGROUND_DIR) problems.push('  PLAYGROUND_DIR: is required when PLAYGROUND_ENABLED is set (the playground\'s build: vite build in playground/)');
+  if (playgroundEnabled && production && adminUserIds.length === 0) problems.push('  ADMIN_USER_IDS: is required for the playground in production (only these users may use it)');
   if (!result.success || problems.length > 0) throw new ConfigError(`Invalid gateway configuration:\n${problems.join('\n')}`);
   const parsed = result.data;
   return {
@@ -240,6 +258,10 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
       maxTokens: limit(parsed.GRAPHQL_MAX_TOKENS),
       maxCost: limit(parsed.GRAPHQL_MAX_COST),
     },
+    playground:
+      playgroundEnabled && parsed.PLAYGROUND_DIR
+        ? { dir: path.resolve(parsed.PLAYGROUND_DIR), adminsOnly: production, adminUserIds, demo: !production }
+        : undefined,
     subscriptions: {
       ...(parsed.WS_KEEPALIVE_MS ? { keepAliveMs: parsed.WS_KEEPALIVE_MS } : {}),
       ...(parsed.WS_CONNECTION_INIT_TIMEOUT_MS ? { connectionInitTimeoutMs: parsed.WS_CONNECTION_INIT_TIMEOUT_MS } : {}),
@@ -247,6 +269,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
       ...(parsed.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION ? { maxSubscriptionsPerConnection: parsed.WS_MAX_SUBSCRIPTIONS_PER_CONNECTION } : {}),
       ...(parsed.WS_MAX_SUBSCRIPTIONS_PER_USER ? { maxSubscriptionsPerUser: parsed.WS_MAX_SUBSCRIPTIONS_PER_USER } : {}),
     },
+    metrics: metrics.options,
   };
 }
 

@@ -40,6 +40,8 @@ const gateway = createGateway({
   armor: config.operationLimits,
   subscriptions: config.subscriptions,
   persistedDocuments: { dir: config.persistedDocumentsDir, requirePersistedDocuments: config.requirePersistedDocuments },
+  playground: config.playground,
+  metrics: config.metrics,
   logger,
 });
 

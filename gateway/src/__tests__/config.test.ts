@@ -19,6 +19,7 @@ describe('gateway configuration', () => {
       jwksUrl: undefined,
       subgraphTimeoutMs: 10_000,
       maxBodyBytes: 1024 * 1024,
+      metrics: { enabled: true },
       shutdownTimeoutMs: 10_000,
       tls: undefined,
       upstreamTls: undefined,
@@ -26,6 +27,7 @@ describe('gateway configuration', () => {
       redisUrl: undefined,
       trustProxy: 0,
       persistedDocumentsDir: undefined,
+      playground: undefined, // served only with PLAYGROUND_DIR (pnpm start sets it)
       requirePersistedDocuments: false,
       rateLimits: { perIp: undefined, perAnonymousIp: undefined, perUser: undefined },
       operationLimits: { maxDepth: undefined, maxAliases: undefined, maxDirectives: undefined, maxTokens: undefined, maxCost: undefined },
