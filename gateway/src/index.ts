@@ -101,3 +101,4 @@ export {
   type SubscriptionServerOptions,
   type SubscriptionsOptions,
 } from './subscriptions/websocket-server.js';
+export { STATIC_CONTENT_TYPES } from './http/static-files.js';

@@ -5,24 +5,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { STATIC_CONTENT_TYPES } from '@mega/gateway';
 
-/** Content types of what vite builds. */
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 export interface StaticServerOptions {
   /** The folder served (a vite build). */
@@ -83,7 +67,7 @@ export async function serveStatic(options: StaticServerOptions): Promise<StaticS
       }
       const document = options.documents?.[pathname];
       if (document) {
-        response.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(pathname)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+        response.writeHead(200, { 'content-type': STATIC_CONTENT_TYPES[path.extname(pathname)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
         response.end(request.method === 'HEAD' ? undefined : document());
         return;
       }
@@ -107,7 +91,7 @@ export async function serveStatic(options: StaticServerOptions): Promise<StaticS
       }
       const immutable = path.relative(root, file).startsWith(`assets${path.sep}`);
       response.writeHead(200, {
-        'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'content-type': STATIC_CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
         'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
       });
