@@ -18,6 +18,8 @@ export const ErrorCode = {
   /** Content that is not of an accepted type, or not of the type it was declared as (HTTP 415 at an HTTP edge). */
   UNSUPPORTED_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
   BAD_REQUEST: 'BAD_REQUEST',
+  /** The process is starting (migrations, seeding) or stopping: HTTP 503 with `Retry-After`; retry, or try another instance. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

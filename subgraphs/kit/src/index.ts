@@ -60,10 +60,30 @@ export {
   type Connection,
   type Edge,
 } from './pagination.js';
-export { connectRedis, REDIS_CONNECT_TIMEOUT_MS } from './redis.js';
+export { connectRedis, createRedisProbe, REDIS_CONNECT_TIMEOUT_MS, type RedisProbe } from './redis.js';
+export {
+  READINESS_CHECK_TIMEOUT_MS,
+  readinessReport,
+  runReadinessCheck,
+  runReadinessChecks,
+  type ReadinessCheck,
+  type ReadinessCheckResult,
+  type ReadinessReport,
+} from './readiness.js';
 export { isUuid, uniqueViolation } from './postgres-errors.js';
 export { buildFederatedSchema, DateTimeScalar, emitSubgraphSchema, type ReferenceResolvers } from './schema.js';
-export { DEFAULT_MAX_BODY_BYTES, startSubgraphServer, type RouteHandler, type SubgraphServer, type SubgraphServerOptions } from './server.js';
+export {
+  DEFAULT_MAX_BODY_BYTES,
+  listenSubgraphServer,
+  STARTING_RETRY_AFTER_SECONDS,
+  startSubgraphServer,
+  type ListeningSubgraphServer,
+  type RouteHandler,
+  type SubgraphApp,
+  type SubgraphListenOptions,
+  type SubgraphServer,
+  type SubgraphServerOptions,
+} from './server.js';
 export { stopOnSignals } from './shutdown.js';
 export { DEFAULT_CONNECTION_INIT_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_MS, sharedEvent, SubgraphCloseCode } from './subscriptions.js';
 export { createSubgraphHttpServer, MIN_TLS_VERSION, type SubgraphTlsOptions } from './tls.js';

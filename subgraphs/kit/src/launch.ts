@@ -6,7 +6,9 @@ import type { BaseContext } from './context.js';
 import type { Identity } from './identity.js';
 import { createLogger, type Logger } from './logger.js';
 import type { MetricsOptions } from './metrics.js';
-import { startSubgraphServer, type RouteHandler, type SubgraphServer } from './server.js';
+import { READINESS_CHECK_TIMEOUT_MS, runReadinessChecks, type ReadinessCheck, type ReadinessCheckResult } from './readiness.js';
+import { createRedisProbe } from './redis.js';
+import { listenSubgraphServer, type RouteHandler, type SubgraphServer } from './server.js';
 import type { SubgraphTlsOptions } from './tls.js';
 
 /** What a deployment decides about any subgraph; `main.ts` fills it from the environment, tests by hand. */
@@ -33,6 +35,10 @@ export interface SubgraphStartOptions {
   tls?: SubgraphTlsOptions | undefined;
   /** `GET /metrics`: whether it is served and the bearer token it requires. @default served, no token */
   metrics?: MetricsOptions | undefined;
+  /** How long each /readyz check (database, Redis) may take before it counts as failing. @default READINESS_CHECK_TIMEOUT_MS (1 s) */
+  readinessTimeoutMs?: number;
+  /** Told the address as soon as the server listens, before migrations run (tests watch the start-up there). */
+  onListening?: (address: { url: string; port: number }) => void;
 }
 
 /** What a subgraph package tells {@link launchSubgraph} about itself. */
@@ -61,56 +67,89 @@ export interface RunningSubgraph<TTables extends Record<string, unknown>, TServi
   services: TServices;
 }
 
-/** Opens the database, migrates, seeds, and serves: the whole start-up of any subgraph. */
+/**
+ * The whole start-up of any subgraph: listens (/healthz 200; /readyz 503 with the `migrations`
+ * check failing, `running`; every other path 503 `UNAVAILABLE`), opens the database, migrates,
+ * seeds, then serves. From then on /readyz pings the database and, when configured, Redis, each
+ * within `readinessTimeoutMs`.
+ * @returns once the subgraph serves
+ * @throws when the port is taken, or the database, a migration, the services or the seed fail (the server is stopped first)
+ */
 export async function launchSubgraph<TTables extends Record<string, unknown>, TServices, TContext extends BaseContext>(
   definition: SubgraphDefinition<TTables, TServices, TContext>,
   options: SubgraphStartOptions,
 ): Promise<RunningSubgraph<TTables, TServices>> {
   const logger = options.logger ?? createLogger(definition.service);
-  const database = await openDatabase({
-    service: definition.service,
-    schema: definition.tables,
-    migrationsFolder: definition.migrationsFolder,
-    url: options.database.url,
-    dataDir: options.database.dataDir,
-    ...(options.database.poolSize ? { poolSize: options.database.poolSize } : {}),
-    onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool replaces it'),
-  });
+  const redisProbe = options.redisUrl ? createRedisProbe(options.redisUrl, { name: `${definition.service}-readiness` }) : undefined;
+  let database: DatabaseHandle<TTables> | undefined;
+  /** Where the start-up is: /readyz reports it until the subgraph serves. */
+  let startup: 'migrations' | 'seeding the demo data' | 'starting' | 'done' = 'migrations';
+  const readinessChecks: Record<string, ReadinessCheck> = {
+    database: () => database!.ping(),
+    ...(redisProbe ? { redis: () => redisProbe.ping() } : {}),
+  };
   let stopBackground: (() => Promise<void>) | undefined;
   let disposeServices: (() => Promise<void>) | undefined;
+  const server = await listenSubgraphServer({
+    service: definition.service,
+    port: options.port,
+    host: options.host,
+    gatewaySecret: options.gatewaySecret,
+    previousGatewaySecret: options.previousGatewaySecret,
+    logger,
+    async readiness(): Promise<Record<string, ReadinessCheckResult>> {
+      // The database is not pinged during start-up: embedded PGlite would answer only after the migrations.
+      if (startup === 'migrations') return { migrations: { status: 'failing', reason: 'running' } };
+      if (startup !== 'done') return { migrations: { status: 'ok' }, startup: { status: 'failing', reason: startup } };
+      return { migrations: { status: 'ok' }, ...(await runReadinessChecks(readinessChecks, options.readinessTimeoutMs ?? READINESS_CHECK_TIMEOUT_MS)) };
+    },
+    development: options.development,
+    shutdownTimeoutMs: options.shutdownTimeoutMs,
+    tls: options.tls,
+    metrics: options.metrics,
+    poolUse: () => database?.poolUse() ?? { total: 0, max: 0 },
+    onStop: async () => {
+      await stopBackground?.();
+      await disposeServices?.();
+      await database?.close();
+      await redisProbe?.close();
+    },
+  }).catch(async (error: unknown) => {
+    await redisProbe?.close();
+    throw error;
+  });
+  options.onListening?.({ url: server.url, port: server.port });
   try {
+    database = await openDatabase({
+      service: definition.service,
+      schema: definition.tables,
+      migrationsFolder: definition.migrationsFolder,
+      url: options.database.url,
+      dataDir: options.database.dataDir,
+      ...(options.database.poolSize ? { poolSize: options.database.poolSize } : {}),
+      onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool replaces it'),
+    });
+    logger.info('running migrations');
     await database.migrate();
+    startup = 'starting';
     const services = await definition.services(database.db, logger, options);
     disposeServices = definition.dispose ? () => definition.dispose!(services) : undefined;
-    if (options.seedDemoData && definition.seed) await definition.seed(services, logger);
+    if (options.seedDemoData && definition.seed) {
+      startup = 'seeding the demo data';
+      await definition.seed(services, logger);
+      startup = 'starting';
+    }
     stopBackground = definition.background?.(services, logger);
-    const server = await startSubgraphServer({
-      service: definition.service,
+    await server.serve({
       schema: await definition.schema(services),
-      port: options.port,
-      host: options.host,
-      gatewaySecret: options.gatewaySecret,
-      previousGatewaySecret: options.previousGatewaySecret,
       context: (identity) => definition.context(services, identity),
-      logger,
       routes: definition.routes?.(services),
-      readiness: () => database.ping(),
-      development: options.development,
-      shutdownTimeoutMs: options.shutdownTimeoutMs,
-      tls: options.tls,
-      metrics: options.metrics,
-      poolUse: () => database.poolUse(),
-      onStop: async () => {
-        await stopBackground?.();
-        await disposeServices?.();
-        await database.close();
-      },
     });
-    return { ...server, database, services };
+    startup = 'done';
+    return { url: server.url, port: server.port, stop: () => server.stop(), database, services };
   } catch (error) {
-    await stopBackground?.().catch(() => undefined);
-    await disposeServices?.().catch(() => undefined);
-    await database.close().catch(() => undefined);
+    // stop() runs onStop: the background work, the services, the database and the Redis probe close with the server.
+    await server.stop().catch(() => undefined);
     throw error;
   }
 }

@@ -23,3 +23,32 @@ export async function connectRedis(url: string, { timeoutMs = REDIS_CONNECT_TIME
   }
   return client;
 }
+
+/** A Redis connection kept for /readyz: `ping` asks the server for PONG. */
+export interface RedisProbe {
+  /** Resolves on PONG; rejects while Redis cannot be reached (bound it with a timeout: a reconnecting client queues the PING). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A Redis client for readiness checks. It connects in the background and reconnects for ever
+ * (errors are not logged: /readyz reports them). While it is disconnected after an error, `ping`
+ * rejects at once with that error.
+ */
+export function createRedisProbe(url: string, { name = 'readiness' }: { name?: string } = {}): RedisProbe {
+  const client = new Redis(url, { connectionName: name, maxRetriesPerRequest: 1, retryStrategy: (times) => Math.min(times * 100, 1000) });
+  let lastError: Error | undefined;
+  client.on('error', (error: Error) => (lastError = error));
+  client.on('ready', () => (lastError = undefined));
+  return {
+    async ping() {
+      if (client.status !== 'ready' && lastError) throw new Error(`unreachable (${lastError.message})`);
+      const reply = await client.ping();
+      if (reply !== 'PONG') throw new Error(`Redis answered ${reply} to PING`);
+    },
+    async close() {
+      client.disconnect();
+    },
+  };
+}

@@ -11,6 +11,7 @@ import { ErrorCode } from './errors.js';
 import { NonceCache, verifyIdentity, type Identity } from './identity.js';
 import type { Logger } from './logger.js';
 import { METRICS_PATH, requestMetricsPlugin, serveMetrics, SubgraphMetrics, type DatabasePoolUse, type MetricsOptions } from './metrics.js';
+import { readinessReport, type ReadinessCheckResult } from './readiness.js';
 import { requestLogPlugin } from './request-log.js';
 import { createSubscriptionServer, refuseUpgrade } from './subscriptions.js';
 import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
@@ -18,12 +19,26 @@ import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
 /** Largest request body a subgraph reads. @default 1 MiB */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/** The `Retry-After` (seconds) of the 503 `UNAVAILABLE` answers while a subgraph starts. @default 1 */
+export const STARTING_RETRY_AFTER_SECONDS = 1;
+
 /** Handles a non-GraphQL path (JWKS, files); return false to fall through to 404. */
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> | boolean;
 
-export interface SubgraphServerOptions<TContext extends BaseContext> {
-  service: string;
+/** What a subgraph serves: its schema on /graphql, and its other paths. */
+export interface SubgraphApp<TContext extends BaseContext> {
   schema: GraphQLSchema;
+  /** Builds the per-request context (stores, DataLoaders) for a verified identity. */
+  context: (identity: Identity) => TContext | Promise<TContext>;
+  /** Extra paths served before /graphql. */
+  routes?: RouteHandler | undefined;
+}
+
+export interface SubgraphServerOptions<TContext extends BaseContext> extends SubgraphListenOptions, SubgraphApp<TContext> {}
+
+/** How a subgraph's HTTP server listens, whatever it serves. */
+export interface SubgraphListenOptions {
+  service: string;
   /** Port 0 picks a free one (tests). */
   port: number;
   host?: string | undefined;
@@ -31,13 +46,12 @@ export interface SubgraphServerOptions<TContext extends BaseContext> {
   gatewaySecret: string;
   /** The secret being rotated out: still accepted while the gateways switch to the new one. */
   previousGatewaySecret?: string | undefined;
-  /** Builds the per-request context (stores, DataLoaders) for a verified identity. */
-  context: (identity: Identity) => TContext | Promise<TContext>;
   logger: Logger;
-  /** Extra paths served before /graphql. */
-  routes?: RouteHandler | undefined;
-  /** Answers /readyz; throw or reject when not ready. */
-  readiness?: () => Promise<void>;
+  /**
+   * The checks of /readyz (see `ReadinessReport`); bound each by a timeout (`runReadinessChecks`).
+   * A stopping server adds `server: failing 'stopping'`. @default none: ready while listening
+   */
+  readiness?: () => Promise<Record<string, ReadinessCheckResult>>;
   /** Show error details (stack traces) in responses. @default false */
   development?: boolean | undefined;
   /** @default DEFAULT_MAX_BODY_BYTES */
@@ -64,6 +78,18 @@ export interface SubgraphServer {
    * the gateway reconnects elsewhere), drains in-flight requests, then runs `onStop`. Idempotent.
    */
   stop(): Promise<void>;
+}
+
+/**
+ * A subgraph server that listens but serves only /healthz, /readyz and /metrics until `serve`:
+ * every other path and WebSocket upgrade gets 503 `UNAVAILABLE` with `Retry-After`.
+ */
+export interface ListeningSubgraphServer extends SubgraphServer {
+  /**
+   * Serves `app` from now on (starts Apollo Server for its schema). Call it once.
+   * @throws when Apollo Server cannot start (the server keeps listening: stop it)
+   */
+  serve<TContext extends BaseContext>(app: SubgraphApp<TContext>): Promise<void>;
 }
 
 class HttpError extends Error {
@@ -115,6 +141,22 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 export async function startSubgraphServer<TContext extends BaseContext>(
   options: SubgraphServerOptions<TContext>,
 ): Promise<SubgraphServer> {
+  const server = await listenSubgraphServer(options);
+  try {
+    await server.serve(options);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+/**
+ * Listens at once with /healthz, /readyz (from `readiness` alone) and /metrics, and answers 503
+ * `UNAVAILABLE` (with `Retry-After`) everywhere else until `serve` is called: the start-up of a
+ * subgraph whose migrations run after it listens (`launchSubgraph`).
+ */
+export async function listenSubgraphServer(options: SubgraphListenOptions): Promise<ListeningSubgraphServer> {
   const { logger, service } = options;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const { server: httpServer, scheme } = await createSubgraphHttpServer(options.tls);
@@ -132,37 +174,61 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     return formatted;
   }
 
-  const apollo = new ApolloServer<TContext & ApolloBaseContext>({
-    schema: options.schema,
-    stopOnTerminationSignals: false, // main.ts owns the signals and drains through stop()
-    csrfPrevention: false, // only the gateway calls subgraphs, and only with signed requests
-    introspection: true, // the gateway and `pnpm compose` read the SDL through _service
-    includeStacktraceInErrorResponses: options.development ?? false,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs ?? 10_000 }),
-      ApolloServerPluginLandingPageDisabled(),
-      ApolloServerPluginInlineTraceDisabled(),
-      ...(metrics ? [requestMetricsPlugin(metrics.requests)] : []),
-      requestLogPlugin(logger),
-    ],
-    formatError,
-  });
-  await apollo.start();
-
   const nonces = new NonceCache();
   const secrets = options.previousGatewaySecret ? [options.gatewaySecret, options.previousGatewaySecret] : [options.gatewaySecret];
-  const subscriptions = createSubscriptionServer({
-    schema: options.schema,
-    secrets,
-    nonces,
-    context: options.context,
-    logger,
-    formatError,
-    maxPayloadBytes: maxBodyBytes,
-    keepAliveMs: options.keepAliveMs,
-  });
 
-  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  /** What `serve` set up; undefined while starting. */
+  let serving:
+    | { apollo: ApolloServer<BaseContext & ApolloBaseContext>; subscriptions: ReturnType<typeof createSubscriptionServer>; app: SubgraphApp<BaseContext> }
+    | undefined;
+
+  async function serve(app: SubgraphApp<BaseContext>): Promise<void> {
+    if (serving) throw new Error(`${service} subgraph is already serving`);
+    const apollo = new ApolloServer<BaseContext & ApolloBaseContext>({
+      schema: app.schema,
+      stopOnTerminationSignals: false, // main.ts owns the signals and drains through stop()
+      csrfPrevention: false, // only the gateway calls subgraphs, and only with signed requests
+      introspection: true, // the gateway and `pnpm compose` read the SDL through _service
+      includeStacktraceInErrorResponses: options.development ?? false,
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: options.shutdownTimeoutMs ?? 10_000 }),
+        ApolloServerPluginLandingPageDisabled(),
+        ApolloServerPluginInlineTraceDisabled(),
+        ...(metrics ? [requestMetricsPlugin(metrics.requests)] : []),
+        requestLogPlugin(logger),
+      ],
+      formatError,
+    });
+    await apollo.start();
+    const subscriptions = createSubscriptionServer({
+      schema: app.schema,
+      secrets,
+      nonces,
+      context: app.context,
+      logger,
+      formatError,
+      maxPayloadBytes: maxBodyBytes,
+      keepAliveMs: options.keepAliveMs,
+    });
+    serving = { apollo, subscriptions, app };
+  }
+
+  function sendStarting(res: ServerResponse): void {
+    sendJson(
+      res,
+      503,
+      { errors: [{ message: `The ${service} subgraph is starting; retry shortly.`, extensions: { code: ErrorCode.UNAVAILABLE } }] },
+      { 'retry-after': String(STARTING_RETRY_AFTER_SECONDS) },
+    );
+  }
+
+  async function sendReadiness(res: ServerResponse): Promise<void> {
+    const checks: Record<string, ReadinessCheckResult> = stopping ? { server: { status: 'failing', reason: 'stopping' } } : ((await options.readiness?.()) ?? {});
+    const report = readinessReport(service, checks);
+    sendJson(res, report.status === 'ready' ? 200 : 503, report, { 'cache-control': 'no-store' });
+  }
+
+  async function handleGraphQL(req: IncomingMessage, res: ServerResponse, url: URL, { apollo, app }: NonNullable<typeof serving>): Promise<void> {
     const raw = req.method === 'POST' ? await readBody(req, maxBodyBytes) : '';
     const verified = verifyIdentity(
       secrets,
@@ -185,7 +251,7 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     const body = req.method === 'POST' ? parseBody(raw, req.headers['content-type']) : undefined;
     const response = await apollo.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
-      context: async () => (await options.context(verified.identity)) as TContext & ApolloBaseContext,
+      context: async () => (await app.context(verified.identity)) as BaseContext & ApolloBaseContext,
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -201,19 +267,13 @@ export async function startSubgraphServer<TContext extends BaseContext>(
     const url = new URL(req.url ?? '/', 'http://subgraph.internal');
     const handle = async () => {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service });
-      if (url.pathname === '/readyz') {
-        if (stopping) return sendJson(res, 503, { status: 'stopping', service });
-        try {
-          await options.readiness?.();
-          return sendJson(res, 200, { status: 'ready', service });
-        } catch (error) {
-          return sendJson(res, 503, { status: 'not ready', service, reason: (error as Error).message });
-        }
-      }
+      if (url.pathname === '/readyz') return sendReadiness(res);
       if (metrics && url.pathname === METRICS_PATH) return serveMetrics(metrics, options.metrics?.token, req, res);
-      if (options.routes && (await options.routes(req, res, url))) return;
+      const current = serving;
+      if (!current) return sendStarting(res);
+      if (current.app.routes && (await current.app.routes(req, res, url))) return;
       // Within `metrics.run`, runOnce's replays count on this subgraph's registry.
-      if (url.pathname === '/graphql') return metrics ? metrics.run(() => handleGraphQL(req, res, url)) : handleGraphQL(req, res, url);
+      if (url.pathname === '/graphql') return metrics ? metrics.run(() => handleGraphQL(req, res, url, current)) : handleGraphQL(req, res, url, current);
       return sendError(res, 404, 'NOT_FOUND', `No route for ${url.pathname}.`);
     };
     handle().catch((error: unknown) => {
@@ -227,9 +287,10 @@ export async function startSubgraphServer<TContext extends BaseContext>(
 
   httpServer.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://subgraph.internal');
-    if (stopping) return refuseUpgrade(socket, 503, 'UNAVAILABLE', 'The subgraph is stopping.');
+    if (stopping) return refuseUpgrade(socket, 503, ErrorCode.UNAVAILABLE, 'The subgraph is stopping.');
     if (url.pathname !== '/graphql') return refuseUpgrade(socket, 404, 'NOT_FOUND', `No WebSocket endpoint at ${url.pathname}.`);
-    subscriptions.upgrade(req, socket, head, url);
+    if (!serving) return refuseUpgrade(socket, 503, ErrorCode.UNAVAILABLE, `The ${service} subgraph is starting; retry shortly.`);
+    serving.subscriptions.upgrade(req, socket, head, url);
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -245,11 +306,19 @@ export async function startSubgraphServer<TContext extends BaseContext>(
   return {
     url,
     port,
+    serve: (app) => serve(app as unknown as SubgraphApp<BaseContext>),
     stop() {
       stopped ??= (async () => {
         stopping = true;
-        await subscriptions.close(options.shutdownTimeoutMs ?? 10_000);
-        await apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
+        if (serving) {
+          await serving.subscriptions.close(options.shutdownTimeoutMs ?? 10_000);
+          await serving.apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
+        } else {
+          await new Promise<void>((resolve) => {
+            httpServer.close(() => resolve());
+            httpServer.closeAllConnections();
+          });
+        }
         await options.onStop?.();
         logger.info(`${service} subgraph stopped`);
       })();
