@@ -10,6 +10,8 @@ import {
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
 import { METRICS_PATH, type MetricsOptions } from '@mega/subgraph-kit/metrics';
+import { READINESS_CHECK_TIMEOUT_MS, readinessReport, runReadinessChecks, type ReadinessReport } from '@mega/subgraph-kit/readiness';
+import { createRedisProbe, type RedisProbe } from '@mega/subgraph-kit/redis';
 import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
@@ -93,8 +95,10 @@ export interface GatewayOptions {
   secureHeaders?: Readonly<Record<string, string>>;
   /** Rate limits per client address and per user; false turns them off. @default DEFAULT_RATE_LIMITS, counted in memory (in Redis with `redisUrl`) */
   rateLimits?: Omit<RateLimitsOptions, 'logger' | 'redisUrl'> | false;
-  /** Redis shared by the gateway instances: rate-limit counters live there. @default none (this process's memory) */
+  /** Redis shared by the gateway instances: rate-limit counters live there; /readyz pings it. @default none (this process's memory) */
   redisUrl?: string | undefined;
+  /** How long the Redis check of /readyz may take before it counts as failing. @default READINESS_CHECK_TIMEOUT_MS (1 s) */
+  readinessTimeoutMs?: number;
   /** Persisted documents: manifests folder and safelisting. @default no manifests, raw queries run */
   persistedDocuments?: Omit<PersistedDocumentsOptions, 'logger'>;
   /**
@@ -226,6 +230,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   let starting: Promise<GatewayAddress> | undefined;
   let stopping: Promise<void> | undefined;
   let ready = false;
+  /** Answers the `redis` check of /readyz (with `redisUrl`); from `start()` to `stop()`. */
+  let redisProbe: RedisProbe | undefined;
   const pool = createConnectionPool(options.connectionPool);
   /** The signed data source of each subgraph (as of the current supergraph), shared by HTTP operations and subscription events. */
   const dataSources = new Map<string, SignedDataSource>();
@@ -360,12 +366,20 @@ export function createGateway(options: GatewayOptions): Gateway {
     res.end();
   }
 
+  /** /readyz: `supergraph` (`not loaded` until it is), `redis` with `redisUrl`, or `server: stopping`. */
+  async function readiness(): Promise<ReadinessReport> {
+    if (stopping) return readinessReport('gateway', { server: { status: 'failing', reason: 'stopping' } });
+    const probe = redisProbe;
+    const dependencies = probe ? await runReadinessChecks({ redis: () => probe.ping() }, options.readinessTimeoutMs ?? READINESS_CHECK_TIMEOUT_MS) : {};
+    return readinessReport('gateway', { supergraph: ready ? { status: 'ok' } : { status: 'failing', reason: 'not loaded' }, ...dependencies });
+  }
+
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.internal');
     if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok', service: 'gateway' });
     if (url.pathname === '/readyz') {
-      if (ready && !stopping) return sendJson(res, 200, { status: 'ready', service: 'gateway' });
-      return sendJson(res, 503, { status: stopping ? 'stopping' : 'starting', service: 'gateway' });
+      const report = await readiness();
+      return sendJson(res, report.status === 'ready' ? 200 : 503, report, { 'cache-control': 'no-store' });
     }
     if (url.pathname === METRICS_PATH && metrics) return metrics.serve(req, res);
     if (playground && (await playground.handle(req, res, url))) return;
@@ -431,12 +445,14 @@ export function createGateway(options: GatewayOptions): Gateway {
           throw error;
         }
         const address = await listen();
+        redisProbe = options.redisUrl ? createRedisProbe(options.redisUrl, { name: 'gateway-readiness' }) : undefined;
         const server = buildApollo();
         apollo = server;
         try {
           await server.start();
         } catch (error) {
           apollo = undefined;
+          await redisProbe?.close();
           await closeHttpServer();
           await pool.close();
           await stopPlugins();
@@ -457,6 +473,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         if (apollo) await apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
         await closeHttpServer();
         await pool.close();
+        await redisProbe?.close();
         await stopPlugins();
         logger.info('gateway stopped');
       })();

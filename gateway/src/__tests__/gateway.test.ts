@@ -1,6 +1,11 @@
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { generateKeyPair, SignJWT } from 'jose';
 import { startAccounts } from '@mega/accounts';
-import { postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
+import type { ReadinessReport } from '@mega/subgraph-kit/readiness';
+import { eventually, freePort, postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../app.js';
 import { memoryLogger, temporaryFolder, testSubgraphs, writeSupergraph } from './support/harness.js';
@@ -245,6 +250,63 @@ describe('gateway in front of accounts and a probe subgraph', () => {
       expect((await fetch(`${origin}/nope`)).status).toBe(404);
       expect(await (await fetch(`${origin}/healthz`)).json()).toMatchObject({ status: 'ok' });
       expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+    });
+  });
+
+  describe('readiness', () => {
+    async function probe(at: string): Promise<{ healthz: number; readyz: number; body: ReadinessReport }> {
+      const [health, ready] = await Promise.all([fetch(`${at}/healthz`), fetch(`${at}/readyz`)]);
+      return { healthz: health.status, readyz: ready.status, body: (await ready.json()) as ReadinessReport };
+    }
+
+    it('is ready with the supergraph loaded', async () => {
+      expect(await probe(origin)).toEqual({ healthz: 200, readyz: 200, body: { status: 'ready', service: 'gateway', checks: { supergraph: { status: 'ok' } } } });
+    });
+
+    it('is not ready while the supergraph is not loaded, and ready once it is', async () => {
+      // The supergraph comes from a URL that answers only when the test lets it.
+      const sdl = await readFile(supergraphFile, 'utf8');
+      const held: ServerResponse[] = [];
+      const supergraphServer = createServer((_req, res) => held.push(res));
+      supergraphServer.listen(0, '127.0.0.1');
+      await once(supergraphServer, 'listening');
+      const port = await freePort();
+      const loading = startAnotherGateway({ port, supergraph: `http://127.0.0.1:${(supergraphServer.address() as AddressInfo).port}/supergraph.graphql` });
+      try {
+        await eventually(() => expect(held).toHaveLength(1));
+        expect(await probe(`http://127.0.0.1:${port}`)).toEqual({
+          healthz: 200,
+          readyz: 503,
+          body: { status: 'not ready', service: 'gateway', checks: { supergraph: { status: 'failing', reason: 'not loaded' } } },
+        });
+        held[0]!.end(sdl);
+        await loading;
+        expect(await probe(`http://127.0.0.1:${port}`)).toMatchObject({ healthz: 200, readyz: 200, body: { status: 'ready' } });
+      } finally {
+        for (const res of held) if (!res.writableEnded) res.end(sdl);
+        await loading.catch(() => undefined);
+        supergraphServer.close();
+      }
+    });
+
+    it('is not ready with the redis check failing while the configured Redis does not answer', async () => {
+      const closedPort = await freePort();
+      // The rate limits would refuse to start without Redis; the readiness check is what is tested here.
+      const another = await startAnotherGateway({ redisUrl: `redis://127.0.0.1:${closedPort}`, rateLimits: false });
+      const { healthz, readyz, body } = await probe(new URL(another.url).origin);
+      expect({ healthz, readyz, status: body.status, supergraph: body.checks.supergraph }).toEqual({ healthz: 200, readyz: 503, status: 'not ready', supergraph: { status: 'ok' } });
+      expect(body.checks.redis).toEqual({ status: 'failing', reason: expect.any(String) });
+    });
+
+    it('is ready with the redis check ok when the configured Redis answers', async () => {
+      const another = await startAnotherGateway({ redisUrl: 'redis://127.0.0.1:6379' });
+      await eventually(async () =>
+        expect(await probe(new URL(another.url).origin)).toEqual({
+          healthz: 200,
+          readyz: 200,
+          body: { status: 'ready', service: 'gateway', checks: { supergraph: { status: 'ok' }, redis: { status: 'ok' } } },
+        }),
+      );
     });
   });
 
