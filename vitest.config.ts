@@ -32,6 +32,7 @@ export default defineConfig({
         extends: true,
         test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], fileParallelism: false },
       },
+      { extends: true, test: { name: 'deploy', include: ['test/deploy/**/*.test.ts'] } },
     ],
   },
 });
