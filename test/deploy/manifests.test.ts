@@ -95,7 +95,11 @@ for (const [label, dir] of [
         expect(service && matches(spec<{ selector: Record<string, string> }>(service).selector), `Service ${deployment.metadata.name}`).toBe(true);
         const hpa = named(objects, 'HorizontalPodAutoscaler').find((object) => spec<{ scaleTargetRef: { kind: string; name: string } }>(object).scaleTargetRef.name === deployment.metadata.name);
         expect(hpa, `HPA for ${deployment.metadata.name}`).toBeDefined();
+        // At least two pods, so that a drain or a rollout never takes a deployable away; the
+        // Deployment's replicas equal the HPA's floor, so that applying the manifests does not shrink it.
         expect(spec<{ minReplicas: number }>(hpa!).minReplicas).toBeGreaterThanOrEqual(2);
+        expect(spec<{ minReplicas: number; maxReplicas: number }>(hpa!).maxReplicas).toBeGreaterThanOrEqual(spec<{ minReplicas: number }>(hpa!).minReplicas);
+        expect(spec<{ replicas: number }>(deployment).replicas, `${deployment.metadata.name}: replicas`).toBe(spec<{ minReplicas: number }>(hpa!).minReplicas);
         const pdb = named(objects, 'PodDisruptionBudget').find((object) => matches(spec<{ selector: { matchLabels: Record<string, string> } }>(object).selector.matchLabels));
         expect(pdb, `PDB for ${deployment.metadata.name}`).toBeDefined();
       }
