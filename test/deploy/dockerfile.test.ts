@@ -13,11 +13,12 @@ interface Stage {
   instructions: { keyword: string; args: string }[];
 }
 
-/** The Dockerfile's stages: line continuations joined, comments dropped. */
+/** The Dockerfile's stages: comment lines dropped (as Docker does, inside a continuation too), then continuations joined. */
 function readStages(file: string): Stage[] {
-  const lines = readFileSync(file, 'utf8').replace(/\\\n/g, ' ').split('\n');
+  const uncommented = readFileSync(file, 'utf8').split('\n').filter((line) => !line.trim().startsWith('#'));
+  const lines = uncommented.join('\n').replace(/\\\n/g, ' ').split('\n');
   const stages: Stage[] = [];
-  for (const line of lines.map((text) => text.trim()).filter((text) => text && !text.startsWith('#'))) {
+  for (const line of lines.map((text) => text.trim()).filter(Boolean)) {
     const [keyword = '', ...rest] = line.split(/\s+/);
     const args = rest.join(' ');
     if (keyword.toUpperCase() === 'FROM') {
@@ -47,6 +48,8 @@ describe('deploy/docker/Dockerfile', () => {
   const target = (name: string) => stages.find((stage) => stage.name === name)!;
 
   it('has a target per deployable, each built from a separate build stage (multi-stage)', () => {
+    const keywords = new Set(stages.flatMap((stage) => stage.instructions.map((instruction) => instruction.keyword)));
+    expect([...keywords].filter((keyword) => !['ARG', 'ENV', 'WORKDIR', 'COPY', 'RUN', 'USER', 'EXPOSE', 'HEALTHCHECK', 'ENTRYPOINT', 'CMD'].includes(keyword)), 'parsed as instructions').toEqual([]);
     for (const name of [...Object.keys(SERVICES), 'web']) {
       expect(target(name), name).toBeDefined();
       expect(target(name).instructions.some((instruction) => instruction.keyword === 'COPY' && instruction.args.includes('--from=build')), name).toBe(true);
