@@ -12,6 +12,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { METRICS_PATH, type MetricsOptions } from '@mega/subgraph-kit/metrics';
 import { READINESS_CHECK_TIMEOUT_MS, readinessReport, runReadinessChecks, type ReadinessReport } from '@mega/subgraph-kit/readiness';
 import { createRedisProbe, type RedisProbe } from '@mega/subgraph-kit/redis';
+import { createTracing, type Tracing, type TracingOptions } from '@mega/subgraph-kit/tracing';
 import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_PORT,
@@ -34,7 +35,7 @@ import { DEFAULT_DEVELOPMENT_CORS_ORIGINS, useCors, type CorsOptions } from './p
 import { useErrorMasking } from './plugins/error-masking.js';
 import { useMetrics } from './plugins/metrics.js';
 import { usePersistedDocuments, type PersistedDocumentsOptions } from './plugins/persisted-documents.js';
-import { usePlayground, type PlaygroundOptions } from './plugins/playground.js';
+import { PLAYGROUND_PERSISTED_DOCUMENTS, usePlayground, type PlaygroundOptions } from './plugins/playground.js';
 import type { GatewayPlugin, GatewayRequest } from './plugins/plugin.js';
 import { useRateLimits, type RateLimitsOptions } from './plugins/rate-limits.js';
 import { newRequestId, REQUEST_ID_HEADER, useRequestId } from './plugins/request-id.js';
@@ -128,6 +129,13 @@ export interface GatewayOptions {
    * token a scrape must carry. @default served to anyone who reaches the port (main.ts: see METRICS_ENABLED, METRICS_TOKEN)
    */
   metrics?: MetricsOptions;
+  /**
+   * OpenTelemetry traces: `@apollo/gateway`'s spans (`gateway.request`, `gateway.validate`,
+   * `gateway.plan`, `gateway.execute`, `gateway.fetch`, `gateway.postprocessing`) through a global
+   * tracer provider registered by `start()` and removed by `stop()` (one traced gateway per process),
+   * and `traceparent` on every subgraph request. @default off: no provider, no header (main.ts: OTEL_EXPORTER_OTLP_ENDPOINT)
+   */
+  tracing?: TracingOptions | undefined;
 }
 
 /** Where a started gateway listens. */
@@ -192,7 +200,13 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
   const corsOptions = options.cors ?? { origins: development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : [] };
   /** Its rules (`resolve`) hold for HTTP (its `onParams`) and for every `subscribe` over the WebSocket. */
-  const persistedDocuments = usePersistedDocuments({ ...options.persistedDocuments, logger: logger.child({ plugin: 'persisted-documents' }) });
+  const persistedDocuments = usePersistedDocuments({
+    ...options.persistedDocuments,
+    // The playground's admins may run any document, and its sign-in is persisted while it is on.
+    mayRunAnyDocument: (userId) => playground?.mayRunAnyOperation(userId) ?? false,
+    builtInDocuments: options.playground ? PLAYGROUND_PERSISTED_DOCUMENTS : undefined,
+    logger: logger.child({ plugin: 'persisted-documents' }),
+  });
 
   // The WebSocket gauges read `subscriptionServer`, made below, at each scrape.
   const metrics = options.metrics?.enabled === false ? undefined : useMetrics({ ...options.metrics, webSockets: () => subscriptionServer });
@@ -203,6 +217,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         gatewaySecret: options.gatewaySecret,
         verifyToken: auth.verifyToken,
         secure: options.tls !== undefined,
+        introspection: options.introspection ?? false,
         logger: logger.child({ plugin: 'playground' }),
       })
     : undefined;
@@ -232,6 +247,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   let ready = false;
   /** Answers the `redis` check of /readyz (with `redisUrl`); from `start()` to `stop()`. */
   let redisProbe: RedisProbe | undefined;
+  let tracing: Tracing | undefined;
   const pool = createConnectionPool(options.connectionPool);
   /** The signed data source of each subgraph (as of the current supergraph), shared by HTTP operations and subscription events. */
   const dataSources = new Map<string, SignedDataSource>();
@@ -288,6 +304,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           pool,
           timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
           metrics: metrics?.subgraphFetches,
+          propagateTraceContext: options.tracing !== undefined,
           logger: logger.child({ component: 'upstream' }),
         });
         dataSources.set(name, dataSource);
@@ -314,7 +331,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       persistedQueries: false,
       validationRules: plugins.flatMap((plugin) => plugin.validationRules ?? []),
       parseOptions: Object.assign({}, ...plugins.map((plugin) => plugin.parseOptions)),
-      introspection: options.introspection ?? false,
+      // With admins in the playground, Apollo Server answers introspection and the playground plugin refuses it to everyone else.
+      introspection: (options.introspection ?? false) || (playground?.introspectionForAdmins ?? false),
       includeStacktraceInErrorResponses: development,
       stopOnTerminationSignals: false,
       logger: logger.child({ component: 'apollo-server' }),
@@ -438,6 +456,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     start() {
       if (stopping) return Promise.reject(new Error('The gateway was stopped; create a new one.'));
       starting ??= (async () => {
+        tracing = options.tracing ? createTracing('gateway', options.tracing, { global: true }) : undefined;
         try {
           for (const plugin of plugins) await plugin.start?.();
         } catch (error) {
@@ -475,6 +494,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         await pool.close();
         await redisProbe?.close();
         await stopPlugins();
+        await tracing?.shutdown(); // exports the spans still buffered
         logger.info('gateway stopped');
       })();
       return stopping;

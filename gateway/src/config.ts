@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseCorsOrigins } from '@mega/subgraph-kit/cors';
 import { parseMetricsSettings, type MetricsOptions } from '@mega/subgraph-kit/metrics';
+import { parseTracingSettings, type TracingConfig } from '@mega/subgraph-kit/tracing';
 import type { ArmorOptions } from './plugins/armor.js';
 import type { SubscriptionsOptions } from './subscriptions/websocket-server.js';
 import type { RateLimit, RateLimitsOptions } from './plugins/rate-limits.js';
@@ -121,6 +122,8 @@ export interface GatewayConfig {
   playground: { dir: string; adminsOnly: boolean; adminUserIds: string[]; demo: boolean } | undefined;
   /** METRICS_ENABLED, METRICS_TOKEN: who may read /metrics (in production only with a token; `parseMetricsSettings`). */
   metrics: MetricsOptions;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and the other OTEL_* variables (`parseTracingSettings`); undefined: no tracing. */
+  tracing: TracingConfig | undefined;
 }
 
 /** Values from the command line, which win over the environment. */
@@ -211,6 +214,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
   problems.push(...cors.problems);
   const metrics = parseMetricsSettings(env, production);
   problems.push(...metrics.problems);
+  const tracing = parseTracingSettings(env);
+  problems.push(...tracing.problems);
   const requirePersistedDocuments = result.data?.REQUIRE_PERSISTED_DOCUMENTS ?? production;
   if (requirePersistedDocuments && !env.PERSISTED_DOCUMENTS_DIR) {
     problems.push(
@@ -270,6 +275,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
       ...(parsed.WS_MAX_SUBSCRIPTIONS_PER_USER ? { maxSubscriptionsPerUser: parsed.WS_MAX_SUBSCRIPTIONS_PER_USER } : {}),
     },
     metrics: metrics.options,
+    tracing: tracing.config,
   };
 }
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, disableApolloTelemetryByDefault, readGatewayConfig } from './config.js';
 import { createLogger } from './logger.js';
+import { tracingOptionsFromConfig } from '@mega/subgraph-kit/tracing';
 
 const { values } = parseArgs({ options: { supergraph: { type: 'string' } }, strict: true });
 
@@ -42,6 +43,7 @@ const gateway = createGateway({
   persistedDocuments: { dir: config.persistedDocumentsDir, requirePersistedDocuments: config.requirePersistedDocuments },
   playground: config.playground,
   metrics: config.metrics,
+  tracing: config.tracing ? tracingOptionsFromConfig(config.tracing) : undefined,
   logger,
 });
 

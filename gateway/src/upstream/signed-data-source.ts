@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { IdentityHeader, identityHeaders, signIdentity } from '@mega/subgraph-kit/identity';
+import { injectTraceContext } from '@mega/subgraph-kit/tracing';
 import { GraphQLError } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
@@ -20,6 +21,8 @@ export interface SignedDataSourceOptions {
   logger: Logger;
   /** Told the duration of every fetch and the reason of every failure. @default none */
   metrics?: SubgraphFetchMetrics | undefined;
+  /** Send W3C `traceparent` of the active span (`gateway.fetch`) so the subgraph's spans join the trace. @default false */
+  propagateTraceContext?: boolean | undefined;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -40,12 +43,14 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   readonly name: string;
   private readonly logger: Logger;
   private readonly metrics: SubgraphFetchMetrics | undefined;
+  private readonly propagateTraceContext: boolean;
 
   constructor(options: SignedDataSourceOptions) {
     super({ url: options.url });
     this.name = options.name;
     this.logger = options.logger;
     this.metrics = options.metrics;
+    this.propagateTraceContext = options.propagateTraceContext ?? false;
     const { pool, timeoutMs, gatewaySecret } = options;
     // Signing happens here, on the exact bytes sent: willSendRequest only sees the request before
     // Apollo serializes it.
@@ -78,6 +83,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const { userId, requestId, clientIp } = context as Partial<GatewayContext>;
     const headers = identityHeaders({ userId: userId ?? null, requestId: requestId ?? randomUUID(), clientIp: clientIp ?? '' });
     for (const [name, value] of Object.entries(headers)) request.http!.headers.set(name, value);
+    // Called within @apollo/gateway's `gateway.fetch` span: it becomes the parent of the subgraph's `subgraph.request`.
+    if (this.propagateTraceContext) injectTraceContext((name, value) => request.http!.headers.set(name, value));
   }
 
   override didEncounterError(

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { parseMetricsSettings, type MetricsOptions } from './metrics.js';
 import type { SubgraphTlsOptions } from './tls.js';
+import { parseTracingSettings, type TracingConfig } from './tracing.js';
 
 /** Ports a subgraph listens on when PORT is not set. */
 export const DEFAULT_PORTS = { accounts: 4001, comms: 4002, media: 4003, commerce: 4004 } as const;
@@ -53,6 +54,8 @@ export interface SubgraphConfig {
   tls: SubgraphTlsOptions | undefined;
   /** METRICS_ENABLED, METRICS_TOKEN: who may read /metrics (`parseMetricsSettings`). */
   metrics: MetricsOptions;
+  /** OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT and the other OTEL_* variables (`parseTracingSettings`); undefined: no tracing. */
+  tracing: TracingConfig | undefined;
 }
 
 /** Fails with a message naming each missing or malformed variable. */
@@ -79,7 +82,9 @@ function tlsFiles(parsed: Partial<Record<(typeof TLS_VARIABLES)[number], string>
 export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv = process.env): SubgraphConfig {
   const parsed = parseEnvironment(environment, env);
   const metrics = parseMetricsSettings(parsed, parsed.NODE_ENV === 'production');
-  if (metrics.problems.length > 0) throw new Error(`Invalid configuration:\n${metrics.problems.join('\n')}`);
+  const tracing = parseTracingSettings(env);
+  const problems = [...metrics.problems, ...tracing.problems];
+  if (problems.length > 0) throw new Error(`Invalid configuration:\n${problems.join('\n')}`);
   return {
     service,
     env: parsed.NODE_ENV,
@@ -95,5 +100,6 @@ export function readSubgraphConfig(service: SubgraphName, env: NodeJS.ProcessEnv
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     tls: tlsFiles(parsed),
     metrics: metrics.options,
+    tracing: tracing.config,
   };
 }

@@ -4,7 +4,8 @@ import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import type { Tracer } from '@opentelemetry/api';
 import { sql } from 'drizzle-orm';
 import type { Logger as DrizzleLogger } from 'drizzle-orm/logger';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
@@ -14,6 +15,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import type { DatabasePoolUse } from './metrics.js';
+import { traceQuery } from './tracing.js';
 
 /** A Drizzle database on either driver; stores are written against this type only. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -99,6 +101,8 @@ export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
   poolSize?: number;
   /** Told about errors of idle pooled connections (a server restart, a failover); the pool replaces them. */
   onConnectionError?: (error: Error) => void;
+  /** Each statement run within a recorded trace gets a span (`traceQuery`: the SQL text, never its parameters). @default none */
+  tracer?: Tracer | undefined;
 }
 
 export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
@@ -134,7 +138,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     const pool = new pg.Pool({ connectionString: options.url, max });
     // Without a listener, an idle connection that the server closes would crash the process.
     pool.on('error', (error) => options.onConnectionError?.(error));
-    const db = drizzleNodePg({ client: pool, schema: options.schema, logger: queries });
+    const db = drizzleNodePg({ client: options.tracer ? tracedPool(pool, options.tracer) : pool, schema: options.schema, logger: queries });
     // One lock for every subgraph's migrations, not one each: they share the `drizzle` schema, and
     // CREATE SCHEMA IF NOT EXISTS races when two run it at once (the loser fails with 23505).
     const lockKey = 'mega:migrate';
@@ -168,7 +172,7 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     ...(options.dataDir ? { dataDir: options.dataDir } : { loadDataDir: await emptyPgliteDataDir() }),
     postgresqlconf: PGLITE_SETTINGS.join('\n'),
   });
-  const db = drizzlePglite({ client, schema: options.schema, logger: queries });
+  const db = drizzlePglite({ client: options.tracer ? tracedPglite(client, options.tracer) : client, schema: options.schema, logger: queries });
   return {
     db: db as unknown as Database<TSchema>,
     queries,
@@ -180,4 +184,47 @@ export async function openDatabase<TSchema extends Record<string, unknown>>(
     poolUse: () => ({ total: 1, max: 1 }),
     close: () => client.close(),
   };
+}
+
+/** `target`'s own methods bound to it (proxies must not become their `this`: private fields), `query` replaced. */
+function withQuery<T extends object>(target: T, query: (...args: never[]) => unknown, more: Partial<Record<string | symbol, unknown>> = {}): T {
+  return new Proxy(target, {
+    get(object, property) {
+      if (property === 'query') return query;
+      if (property in more) return more[property];
+      const value: unknown = Reflect.get(object, property, object);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(object) : value;
+    },
+  });
+}
+
+/** The statement of a `query` call: a string, or a config object with `text` (node-postgres). */
+function statementOf(query: unknown): string {
+  return typeof query === 'string' ? query : String((query as { text?: unknown } | null)?.text ?? '');
+}
+
+/** PGlite as Drizzle uses it (`query`, and `query` inside `transaction`), each statement in a span. */
+function tracedPglite(client: PGlite, tracer: Tracer): PGlite {
+  const tracedQuery = (target: PGlite | Transaction) =>
+    ((query: string, params?: unknown[], options?: object) => traceQuery(tracer, query, () => target.query(query, params, options))) as never;
+  return withQuery(client, tracedQuery(client), {
+    transaction: <T>(run: (tx: Transaction) => Promise<T>) => client.transaction((tx) => run(withQuery(tx, tracedQuery(tx)))),
+  });
+}
+
+/** A node-postgres pool as Drizzle uses it (`query`, `connect` then `query` in transactions), each statement in a span. */
+function tracedPool(pool: pg.Pool, tracer: Tracer): pg.Pool {
+  const tracedQuery = (target: pg.Pool | pg.PoolClient) =>
+    ((query: unknown, values?: unknown, callback?: unknown) =>
+      // The callback form is not Drizzle's; it runs untraced.
+      callback !== undefined || typeof values === 'function'
+        ? (target.query as (...args: unknown[]) => unknown)(query, values, callback)
+        : traceQuery(tracer, statementOf(query), () => (target.query as (...args: unknown[]) => Promise<unknown>)(query, values))) as never;
+  return withQuery(pool, tracedQuery(pool), {
+    connect: async (...args: unknown[]) => {
+      if (args.length > 0) return (pool.connect as (...a: unknown[]) => unknown)(...args);
+      const client = await pool.connect();
+      return withQuery(client, tracedQuery(client));
+    },
+  });
 }

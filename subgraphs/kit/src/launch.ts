@@ -10,6 +10,7 @@ import { READINESS_CHECK_TIMEOUT_MS, runReadinessChecks, type ReadinessCheck, ty
 import { createRedisProbe } from './redis.js';
 import { listenSubgraphServer, type RouteHandler, type SubgraphServer } from './server.js';
 import type { SubgraphTlsOptions } from './tls.js';
+import { createTracing, tracingOptionsFromConfig, type TracingOptions } from './tracing.js';
 
 /** What a deployment decides about any subgraph; `main.ts` fills it from the environment, tests by hand. */
 export interface SubgraphStartOptions {
@@ -35,6 +36,8 @@ export interface SubgraphStartOptions {
   tls?: SubgraphTlsOptions | undefined;
   /** `GET /metrics`: whether it is served and the bearer token it requires. @default served, no token */
   metrics?: MetricsOptions | undefined;
+  /** Spans of requests, resolvers and SQL, under the subgraph's own tracer provider (`createTracing`). @default off */
+  tracing?: TracingOptions | undefined;
   /** How long each /readyz check (database, Redis) may take before it counts as failing. @default READINESS_CHECK_TIMEOUT_MS (1 s) */
   readinessTimeoutMs?: number;
   /** Told the address as soon as the server listens, before migrations run (tests watch the start-up there). */
@@ -80,6 +83,7 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
   options: SubgraphStartOptions,
 ): Promise<RunningSubgraph<TTables, TServices>> {
   const logger = options.logger ?? createLogger(definition.service);
+  const tracing = options.tracing ? createTracing(definition.service, options.tracing) : undefined;
   const redisProbe = options.redisUrl ? createRedisProbe(options.redisUrl, { name: `${definition.service}-readiness` }) : undefined;
   let database: DatabaseHandle<TTables> | undefined;
   /** Where the start-up is: /readyz reports it until the subgraph serves. */
@@ -108,14 +112,17 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
     tls: options.tls,
     metrics: options.metrics,
     poolUse: () => database?.poolUse() ?? { total: 0, max: 0 },
+    tracer: tracing?.tracer,
     onStop: async () => {
       await stopBackground?.();
       await disposeServices?.();
       await database?.close();
       await redisProbe?.close();
+      await tracing?.shutdown();
     },
   }).catch(async (error: unknown) => {
     await redisProbe?.close();
+    await tracing?.shutdown();
     throw error;
   });
   options.onListening?.({ url: server.url, port: server.port });
@@ -128,6 +135,7 @@ export async function launchSubgraph<TTables extends Record<string, unknown>, TS
       dataDir: options.database.dataDir,
       ...(options.database.poolSize ? { poolSize: options.database.poolSize } : {}),
       onConnectionError: (error) => logger.warn({ err: error }, 'database connection lost; the pool replaces it'),
+      tracer: tracing?.tracer,
     });
     logger.info('running migrations');
     await database.migrate();
@@ -169,5 +177,6 @@ export function startOptionsFromConfig(config: SubgraphConfig, logger: Logger): 
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     tls: config.tls,
     metrics: config.metrics,
+    tracing: config.tracing ? tracingOptionsFromConfig(config.tracing) : undefined,
   };
 }

@@ -6,7 +6,8 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils';
 import { DateTimeISOResolver } from 'graphql-scalars';
 import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { gql } from 'graphql-tag';
-import { buildSchema, createResolversMap, type BuildSchemaOptions, type PubSub } from 'type-graphql';
+import { buildSchema, createResolversMap, getMetadataStorage, type BuildSchemaOptions, type PubSub } from 'type-graphql';
+import { setResolverFields } from './tracing.js';
 
 /** The Federation 2 spec version and directives every subgraph links. */
 const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible", "@tag"])`;
@@ -54,13 +55,28 @@ export async function buildFederatedSchema(
   for (const [typeName, reference] of Object.entries(referenceResolvers)) {
     resolvers[typeName] = { ...(resolvers[typeName] as object), ...reference } as GraphQLResolverMap<unknown>[string];
   }
-  return buildSubgraphSchema({
+  const subgraphSchema = buildSubgraphSchema({
     typeDefs: gql`
       ${FEDERATION_LINK}
       ${printSchemaWithDirectives(schema)}
     `,
     resolvers,
   });
+  setResolverFields(subgraphSchema, fieldResolverCoordinates(options.resolvers));
+  return subgraphSchema;
+}
+
+/** `Type.field` of every `@FieldResolver` in `resolvers`: the fields traced besides Query and Mutation (`traceResolvers`). */
+function fieldResolverCoordinates(resolvers: BuildSchemaOptions['resolvers']): Set<string> {
+  const storage = getMetadataStorage();
+  const typeNames = new Map<unknown, string>(storage.objectTypes.map((type) => [type.target, type.name]));
+  const coordinates = new Set<string>();
+  for (const resolver of storage.fieldResolvers) {
+    if (resolver.kind !== 'external' || !(resolvers as readonly unknown[]).includes(resolver.target)) continue;
+    const typeName = typeNames.get(resolver.getObjectType?.());
+    if (typeName) coordinates.add(`${typeName}.${resolver.schemaName}`);
+  }
+  return coordinates;
 }
 
 /** Writes the subgraph SDL that `pnpm compose` reads (each subgraph's `schema.graphql`). */

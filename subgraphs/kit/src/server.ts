@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import { ApolloServer, HeaderMap, type BaseContext as ApolloBaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import type { Tracer } from '@opentelemetry/api';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { BaseContext } from './context.js';
 import { ErrorCode } from './errors.js';
@@ -15,6 +16,7 @@ import { readinessReport, type ReadinessCheckResult } from './readiness.js';
 import { requestLogPlugin } from './request-log.js';
 import { createSubscriptionServer, refuseUpgrade } from './subscriptions.js';
 import { createSubgraphHttpServer, type SubgraphTlsOptions } from './tls.js';
+import { traceResolvers, tracingPlugin, withRequestSpan } from './tracing.js';
 
 /** Largest request body a subgraph reads. @default 1 MiB */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -68,6 +70,11 @@ export interface SubgraphListenOptions {
   metrics?: MetricsOptions | undefined;
   /** The database's connections, reported on /metrics (`DatabaseHandle.poolUse`). @default not reported */
   poolUse?: (() => DatabasePoolUse) | undefined;
+  /**
+   * Spans of each /graphql request (`subgraph.request`, child of the caller's `traceparent`) and of
+   * its resolvers (`traceResolvers`): see tracing.ts. @default none: nothing traced, nothing wrapped
+   */
+  tracer?: Tracer | undefined;
 }
 
 export interface SubgraphServer {
@@ -195,10 +202,12 @@ export async function listenSubgraphServer(options: SubgraphListenOptions): Prom
         ApolloServerPluginLandingPageDisabled(),
         ApolloServerPluginInlineTraceDisabled(),
         ...(metrics ? [requestMetricsPlugin(metrics.requests)] : []),
+        ...(options.tracer ? [tracingPlugin()] : []),
         requestLogPlugin(logger),
       ],
       formatError,
     });
+    if (options.tracer) traceResolvers(app.schema, options.tracer);
     await apollo.start();
     const subscriptions = createSubscriptionServer({
       schema: app.schema,
@@ -273,7 +282,11 @@ export async function listenSubgraphServer(options: SubgraphListenOptions): Prom
       if (!current) return sendStarting(res);
       if (current.app.routes && (await current.app.routes(req, res, url))) return;
       // Within `metrics.run`, runOnce's replays count on this subgraph's registry.
-      if (url.pathname === '/graphql') return metrics ? metrics.run(() => handleGraphQL(req, res, url, current)) : handleGraphQL(req, res, url, current);
+      if (url.pathname === '/graphql') {
+        const { tracer } = options;
+        const graphql = tracer ? () => withRequestSpan(tracer, req, url.pathname, () => handleGraphQL(req, res, url, current), () => res.statusCode) : () => handleGraphQL(req, res, url, current);
+        return metrics ? metrics.run(graphql) : graphql();
+      }
       return sendError(res, 404, 'NOT_FOUND', `No route for ${url.pathname}.`);
     };
     handle().catch((error: unknown) => {

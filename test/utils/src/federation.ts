@@ -4,6 +4,7 @@ import { startComms } from '@mega/comms';
 import { createGateway, type GatewayOptions } from '@mega/gateway';
 import { startMedia } from '@mega/media';
 import { createLogger, type Logger, type SubgraphStartOptions, type SubgraphTlsOptions } from '@mega/subgraph-kit';
+import type { TracingOptions } from '@mega/subgraph-kit/tracing';
 import { createPgliteDatabase, createPostgresDatabase, type TestDatabase } from './databases.js';
 import { TEST_GATEWAY_SECRET } from './signed-fetch.js';
 
@@ -44,6 +45,8 @@ export interface FederationOptions {
   subgraphTls?: SubgraphTlsOptions;
   /** The logger of each process by its name (`gateway`, `accounts`, ...), e.g. to read what they log. @default JSON lines on stdout at LOG_LEVEL */
   logger?: (service: string) => Logger;
+  /** Tracing of each process by its name (`gateway`, `accounts`, ...): each its own provider and `service.name`. @default off */
+  tracing?: (service: string) => TracingOptions;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
         database: database.options,
         seedDemoData: options.seed ?? false,
         ...(options.logger ? { logger: options.logger(service) } : {}),
+        ...(options.tracing ? { tracing: options.tracing(service) } : {}),
         ...(options.subgraphTls ? { tls: options.subgraphTls } : {}),
       };
     };
@@ -99,7 +103,7 @@ export async function startFederation(options: FederationOptions = {}): Promise<
       gateways.delete(url);
       await stopIt();
     };
-    const url = await startGateway(options.gateway);
+    const url = await startGateway({ ...(options.tracing ? { tracing: options.tracing('gateway') } : {}), ...options.gateway });
     return { gatewayUrl: url, accounts, comms, media, commerce, startGateway, stopGateway, stop, [Symbol.asyncDispose]: stop };
   } catch (error) {
     await stop();
