@@ -172,8 +172,15 @@ export function tracingOptionsFromConfig(config: TracingConfig): TracingOptions 
  * `@opentelemetry/api`'s CommonJS instance. `@apollo/gateway` (CommonJS) took its tracer from it
  * when it loaded, bound to that instance's own proxy provider; the ES module instance shares the
  * global registry but not that proxy, so the gateway's provider is registered through this one.
+ * A bundle (esbuild, `pnpm start`) has `require` and bundles the same copy `@apollo/gateway` gets;
+ * unbundled ES modules (tsx, vitest) load it from node_modules as `@apollo/gateway` does.
  */
-const commonJsTraceApi = (createRequire(import.meta.url)('@opentelemetry/api') as { trace: typeof trace }).trace;
+const commonJsTraceApi = (
+  typeof require === 'function'
+    ? // eslint-disable-next-line @typescript-eslint/no-require-imports -- the CommonJS instance, bundled with @apollo/gateway's
+      (require('@opentelemetry/api') as { trace: typeof trace })
+    : (createRequire(import.meta.url)('@opentelemetry/api') as { trace: typeof trace })
+).trace;
 
 /** The provider of the traced gateway running in this process; undefined: none (spans are no-ops). */
 let globalProvider: TracerProvider | undefined;
