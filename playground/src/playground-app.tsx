@@ -25,7 +25,7 @@ export function PlaygroundApp() {
   const mayShowIde = !config.adminsOnly || config.session || user !== undefined;
   return (
     <div className="playground">
-      <SignInBar demoLogins={config.demoLogins} user={user} onChange={setUser} />
+      <SignInBar demoLogins={config.demoLogins} signInDocumentId={config.signInDocumentId} user={user} onChange={setUser} />
       {mayShowIde ? (
         <Suspense fallback={<p className="playground-loading">Loading the editor…</p>}>
           <PlaygroundIde user={user} demoIds={config.demoIds} />

@@ -14,6 +14,8 @@ export interface PlaygroundConfig {
   adminsOnly: boolean;
   /** Whether this browser already holds a playground session (the HttpOnly cookie the page cannot read). */
   session: boolean;
+  /** The id (`sha256:<hex>`) of the gateway's persisted sign-in document (`PlaygroundLogIn`), which the sign-in sends. */
+  signInDocumentId: string;
   demoLogins: DemoLogin[];
   /** Ids of demo data for the examples' variables, e.g. `conversation` (Alice and Bob's); none in production. */
   demoIds: Record<string, string>;

@@ -5,6 +5,8 @@ import { logIn, type PlaygroundUser } from './sign-in';
 interface SignInBarProps {
   /** Offered in a select (empty in production). */
   demoLogins: DemoLogin[];
+  /** The persisted sign-in document's id (config.json). */
+  signInDocumentId: string;
   user: PlaygroundUser | undefined;
   onChange(user: PlaygroundUser | undefined): void;
 }
@@ -14,7 +16,7 @@ interface SignInBarProps {
  * the access token then goes with every operation (the `Authorization` header, and the
  * WebSocket's `connectionParams`), and the gateway opens the playground session.
  */
-export function SignInBar({ demoLogins, user, onChange }: SignInBarProps) {
+export function SignInBar({ demoLogins, signInDocumentId, user, onChange }: SignInBarProps) {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
@@ -31,7 +33,7 @@ export function SignInBar({ demoLogins, user, onChange }: SignInBarProps) {
     setBusy(true);
     setProblem(undefined);
     try {
-      const signedIn = await logIn(email, password);
+      const signedIn = await logIn(email, password, signInDocumentId);
       await openPlaygroundSession(signedIn.accessToken);
       onChange(signedIn);
     } catch (error) {

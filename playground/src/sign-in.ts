@@ -7,32 +7,22 @@ export interface PlaygroundUser {
   accessToken: string;
 }
 
-const LOG_IN = /* GraphQL */ `
-  mutation PlaygroundLogIn($email: String!, $password: String!) {
-    logIn(email: $email, password: $password) {
-      accessToken
-      user {
-        id
-        displayName
-      }
-    }
-  }
-`;
-
 interface LogInResponse {
   data?: { logIn: { accessToken: string; user: { id: string; displayName: string } } } | null;
   errors?: { message: string }[];
 }
 
 /**
- * Signs in through the gateway's own `logIn` mutation, as any client does.
+ * Signs in through the API's `logIn` mutation, sent as a persisted document: the gateway's
+ * `PlaygroundLogIn`, by the id config.json names (`signInDocumentId`), so that it runs where only
+ * persisted documents do (production).
  * @throws Error with the API's message (wrong password, rate limited, ...)
  */
-export async function logIn(email: string, password: string): Promise<PlaygroundUser> {
+export async function logIn(email: string, password: string, signInDocumentId: string): Promise<PlaygroundUser> {
   const response = await fetch(GRAPHQL_URL, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
-    body: JSON.stringify({ query: LOG_IN, variables: { email, password }, operationName: 'PlaygroundLogIn' }),
+    body: JSON.stringify({ documentId: signInDocumentId, variables: { email, password }, operationName: 'PlaygroundLogIn' }),
   });
   const body = (await response.json().catch(() => ({}))) as LogInResponse;
   const payload = body.data?.logIn;

@@ -26,6 +26,14 @@ export interface PersistedDocumentsOptions {
    * @default false (main.ts turns it on when NODE_ENV=production)
    */
   requirePersistedDocuments?: boolean;
+  /**
+   * Who may nevertheless run documents that are not persisted: decided on `GatewayContext.userId`,
+   * the user of the verified access token (the playground's admins: `usePlayground`'s `mayRunAnyOperation`).
+   * @default nobody
+   */
+  mayRunAnyDocument?: (userId: string | null) => boolean;
+  /** Persisted documents besides the manifests' (the playground's sign-in), id (hex) -> text. @default none */
+  builtInDocuments?: ReadonlyMap<string, string>;
   /** Reload the manifests when the folder changes. @default true */
   watch?: boolean;
   /** @default DEFAULT_PERSISTED_DOCUMENTS_DEBOUNCE_MS */
@@ -106,13 +114,15 @@ export interface PersistedDocumentRules {
    * `extensions.persistedQuery.sha256Hash`, or the raw `query` where raw queries may run. Removes
    * `documentId` and the `persistedQuery` extension. Leaves `params.query` undefined when neither
    * an id nor a query was given.
+   * `userId` is the verified user (`GatewayContext.userId`): one that `mayRunAnyDocument` lets
+   * through runs raw queries as if `requirePersistedDocuments` were off.
    * @throws GatewayHttpError 400 `PERSISTED_QUERY_REQUIRED`: a raw `query` with `requirePersistedDocuments`
    * @throws GatewayHttpError 400 `PERSISTED_QUERY_NOT_FOUND`: an id the manifests do not hold (without
    * `requirePersistedDocuments` a `query` sent along with an unknown hash runs instead, as a raw query)
    * @throws GatewayHttpError 400 `BAD_REQUEST`: `documentId` together with `query`; a `query` that is not
    * the manifest's text for its hash; a `sha256Hash` that is not a string
    */
-  resolve(params: GraphQLParams): void;
+  resolve(params: GraphQLParams, userId?: string | null): void;
 }
 
 /**
@@ -135,24 +145,28 @@ export function usePersistedDocuments(
   options: PersistedDocumentsOptions,
 ): GatewayPlugin & PersistedDocumentRules & { readonly documents: () => ReadonlyMap<string, string> } {
   const { logger } = options;
-  let documents = new Map<string, string>();
+  const builtIn = options.builtInDocuments ?? new Map<string, string>();
+  /** The manifests' documents and the built-in ones. */
+  const withBuiltIn = (loaded: Map<string, string>) => new Map([...loaded, ...builtIn]);
+  let documents = withBuiltIn(new Map());
   let watcher: FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
 
   async function reload(): Promise<void> {
     if (!options.dir) return;
     try {
-      documents = await loadPersistedDocuments(options.dir);
+      documents = withBuiltIn(await loadPersistedDocuments(options.dir));
       logger.info({ dir: options.dir, documents: documents.size }, 'persisted documents reloaded');
     } catch (error) {
       logger.error({ err: error, dir: options.dir }, 'persisted documents not reloaded; the previous ones stay in force');
     }
   }
 
-  function resolve(params: GraphQLParams): void {
+  function resolve(params: GraphQLParams, userId: string | null = null): void {
+    const required = options.requirePersistedDocuments === true && !(options.mayRunAnyDocument?.(userId) ?? false);
     const id = requestedDocumentId(params);
     if (id === undefined) {
-      if (params.query !== undefined && options.requirePersistedDocuments) {
+      if (params.query !== undefined && required) {
         throw new GatewayHttpError(
           400,
           GatewayErrorCode.PERSISTED_QUERY_REQUIRED,
@@ -165,7 +179,7 @@ export function usePersistedDocuments(
     const document = documents.get(normalizeDocumentId(id));
     if (document === undefined) {
       // Development: a raw query that comes with a hash (an APQ client's retry) runs as a raw query, and is not remembered.
-      if (params.query !== undefined && !options.requirePersistedDocuments) return withoutPersistedQuery(params);
+      if (params.query !== undefined && !required) return withoutPersistedQuery(params);
       throw new GatewayHttpError(400, GatewayErrorCode.PERSISTED_QUERY_NOT_FOUND, 'No persisted document has this id.');
     }
     if (params.query !== undefined && params.query !== document) throw badRequest('`query` is not the persisted document with this hash.');
@@ -180,7 +194,7 @@ export function usePersistedDocuments(
     resolve,
     async start() {
       if (!options.dir) return;
-      documents = await loadPersistedDocuments(options.dir);
+      documents = withBuiltIn(await loadPersistedDocuments(options.dir));
       logger.info({ dir: options.dir, documents: documents.size, required: options.requirePersistedDocuments ?? false }, 'persisted documents loaded');
       if (options.watch === false) return;
       watcher = watch(options.dir, () => {
@@ -194,8 +208,8 @@ export function usePersistedDocuments(
       watcher?.close();
       watcher = undefined;
     },
-    onParams(_request, params) {
-      resolve(params);
+    onParams(request, params) {
+      resolve(params, request.context.userId);
     },
   };
 }

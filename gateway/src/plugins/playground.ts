@@ -1,8 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerErrorCode, ApolloServerValidationErrorCode } from '@apollo/server/errors';
+import { BREAK, GraphQLError, visit, type DocumentNode, type FieldNode } from 'graphql';
 import { DEMO_USERS, demoId } from '@mega/subgraph-kit/demo';
+import type { GatewayContext } from '../context.js';
 import { GatewayErrorCode, GatewayHttpError } from '../errors.js';
 import { sendEmpty, sendJson } from '../http/responses.js';
 import { resolveStaticPath, sendStaticFile } from '../http/static-files.js';
@@ -35,6 +39,19 @@ export const PLAYGROUND_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * The playground's sign-in (`logIn`), a persisted document of the gateway's own while the
+ * playground is on: the page sends it by id (`signInDocumentId` in config.json), so signing in
+ * works where only persisted documents run (production).
+ */
+export const PLAYGROUND_SIGN_IN_DOCUMENT =
+  'mutation PlaygroundLogIn($email: String!, $password: String!) { logIn(email: $email, password: $password) { accessToken user { id displayName } } }';
+
+const SIGN_IN_DOCUMENT_ID = createHash('sha256').update(PLAYGROUND_SIGN_IN_DOCUMENT).digest('hex');
+
+/** The playground's persisted documents: SHA-256 id (hex) -> text. */
+export const PLAYGROUND_PERSISTED_DOCUMENTS: ReadonlyMap<string, string> = new Map([[SIGN_IN_DOCUMENT_ID, PLAYGROUND_SIGN_IN_DOCUMENT]]);
+
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const IMMUTABLE_PRIVATE = 'private, max-age=31536000, immutable';
 
@@ -60,6 +77,8 @@ export interface PlaygroundOptions {
 export interface PlaygroundPageConfig {
   adminsOnly: boolean;
   session: boolean;
+  /** The id (`sha256:<hex>`) of {@link PLAYGROUND_SIGN_IN_DOCUMENT}, which the page's sign-in sends. */
+  signInDocumentId: string;
   demoLogins: { displayName: string; email: string; password: string }[];
   demoIds: Record<string, string>;
 }
@@ -70,7 +89,56 @@ interface PlaygroundDependencies {
   verifyToken: VerifyAccessToken;
   /** Served over HTTPS: the cookie is `Secure`. */
   secure: boolean;
+  /**
+   * The gateway answers introspection to everyone. When false, Apollo Server must answer it
+   * (`introspection: introspection || introspectionForAdmins`) and this plugin's `apollo` hook refuses
+   * it to all but the admins, with Apollo Server's own refusal.
+   */
+  introspection: boolean;
   logger: Logger;
+}
+
+/** Whether a document asks for `__schema` or `__type` (what Apollo Server's NoIntrospection rule refuses), anywhere in it. */
+const introspective = new WeakMap<DocumentNode, boolean>();
+function isIntrospective(document: DocumentNode): boolean {
+  let found = introspective.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      Field(node: FieldNode) {
+        if (node.name.value !== '__schema' && node.name.value !== '__type') return undefined;
+        found = true;
+        return BREAK;
+      },
+    });
+    introspective.set(document, found);
+  }
+  return found;
+}
+
+/**
+ * Apollo Server's refusal of introspection (its NoIntrospection validation rule): the same message,
+ * code and HTTP status. It is raised per request (`didResolveOperation`), after validation, because
+ * validated documents are cached for everyone.
+ */
+function introspectionDisabled(document: DocumentNode): GraphQLError {
+  const fields: FieldNode[] = [];
+  visit(document, {
+    Field(node: FieldNode) {
+      if (node.name.value === '__schema' || node.name.value === '__type') fields.push(node);
+    },
+  });
+  return new GraphQLError(
+    'GraphQL introspection is not allowed by Apollo Server, but the query contained __schema or __type. To enable introspection, pass introspection: true to ApolloServer in production',
+    {
+      nodes: fields.slice(0, 1),
+      extensions: {
+        http: { status: 400, headers: new HeaderMap() },
+        validationErrorCode: ApolloServerValidationErrorCode.INTROSPECTION_DISABLED,
+        code: ApolloServerErrorCode.GRAPHQL_VALIDATION_FAILED,
+      },
+    },
+  );
 }
 
 /** Paths of the files index.html names (`/playground/assets/...`), relative to the build: the sign-in page. */
@@ -102,10 +170,29 @@ export function usePlayground(options: PlaygroundOptions & PlaygroundDependencie
    * @returns false when the request is not the playground's (nothing was sent)
    */
   handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /**
+   * Whether the user of a verified access token (`GatewayContext.userId`, never a header or the
+   * playground's cookie) may run any operation: documents that are not persisted, and
+   * introspection. True for the users in `adminUserIds` only.
+   */
+  mayRunAnyOperation(userId: string | null): boolean;
+  /** Admins may introspect while the gateway refuses it to others: Apollo Server must then answer introspection (see `introspection`). */
+  readonly introspectionForAdmins: boolean;
 } {
   const root = path.resolve(options.dir);
   const adminsOnly = options.adminsOnly ?? false;
   const admins = new Set(options.adminUserIds ?? []);
+  const mayRunAnyOperation = (userId: string | null) => userId !== null && admins.has(userId);
+  const introspectionForAdmins = !options.introspection && admins.size > 0;
+  const introspectionGuard: ApolloServerPlugin<GatewayContext> = {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, contextValue }) {
+          if (isIntrospective(document) && !mayRunAnyOperation(contextValue.userId)) throw introspectionDisabled(document);
+        },
+      };
+    },
+  };
   const sessionSeconds = options.sessionSeconds ?? DEFAULT_PLAYGROUND_SESSION_SECONDS;
   const key = createHmac('sha256', options.gatewaySecret).update('mega-app playground session').digest();
   /** index.html and the files it names (the sign-in page); read once the build is there. */
@@ -153,6 +240,7 @@ export function usePlayground(options: PlaygroundOptions & PlaygroundDependencie
     return {
       adminsOnly,
       session: sessionUser(req) !== undefined,
+      signInDocumentId: `sha256:${SIGN_IN_DOCUMENT_ID}`,
       demoLogins: demo ? Object.values(DEMO_USERS).map(({ displayName, email, password }) => ({ displayName, email, password })) : [],
       demoIds: demo ? { conversation: demoId('conversation:alice-bob'), product: demoId('product:travel-mug') } : {},
     };
@@ -171,6 +259,9 @@ export function usePlayground(options: PlaygroundOptions & PlaygroundDependencie
 
   return {
     name: 'playground',
+    mayRunAnyOperation,
+    introspectionForAdmins,
+    ...(introspectionForAdmins ? { apollo: introspectionGuard } : {}),
     // The build may still be on its way (`pnpm start` builds it while the gateway starts): until then /playground/ answers 404.
     async start() {
       if (!(await readPublicFiles())) options.logger.warn({ dir: root }, 'the playground is not built yet (no index.html): /playground/ answers 404 until it is');

@@ -122,10 +122,10 @@ function operationError(error: GatewayHttpError): GraphQLError {
  * @throws GatewayHttpError what `PersistedDocumentRules.resolve` throws; 400 `BAD_REQUEST` for a
  * parameter of the wrong type, or neither a query nor an id
  */
-function subscribeText(payload: SubscribePayload, persistedDocuments: PersistedDocumentRules): string {
+function subscribeText(payload: SubscribePayload, persistedDocuments: PersistedDocumentRules, userId: string | null): string {
   const params = graphQLParamsFromBody(payload);
   if (params.query === '') params.query = undefined;
-  persistedDocuments.resolve(params);
+  persistedDocuments.resolve(params, userId);
   if (params.query === undefined) {
     throw new GatewayHttpError(400, GatewayErrorCode.BAD_REQUEST, 'Send `query`, or the id of a persisted document (`documentId` or `extensions.persistedQuery.sha256Hash`).');
   }
@@ -223,7 +223,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): {
         let text: string;
         try {
           await options.rateLimits?.limitOperation(state.context);
-          text = subscribeText(payload, persistedDocuments);
+          text = subscribeText(payload, persistedDocuments, state.context.userId);
         } catch (error) {
           if (error instanceof GatewayHttpError) return [operationError(error)];
           throw error;

@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -148,5 +149,40 @@ describe('the playground: GraphiQL served by the gateway', () => {
     const [, expires, signature] = cookie.split(';')[0]!.split('=')[1]!.split('.');
     const forged = `mega_playground=${Buffer.from(DEMO_USERS.bob.id).toString('base64url')}.${expires}.${signature}`;
     expect((await fetch(`${origin}/playground/${hidden}`, { headers: { cookie: forged } })).status).toBe(403);
+  });
+
+  it('in production lets an admin sign in, browse the schema and run an operation that is not persisted', async () => {
+    // Production's rules: no introspection, only persisted documents (an empty manifests folder: none of the examples is persisted).
+    const manifests = await mkdtemp(path.join(tmpdir(), 'mega-playground-manifests-'));
+    let gatewayUrl: string | undefined;
+    try {
+      gatewayUrl = await federation.startGateway({
+        introspection: false,
+        persistedDocuments: { dir: manifests, requirePersistedDocuments: true },
+        playground: { dir: buildDir, adminsOnly: true, adminUserIds: [DEMO_USERS.alice.id] },
+      });
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      page.setDefaultTimeout(20_000);
+      await page.goto(new URL('/playground/', gatewayUrl).toString());
+      await page.getByLabel('Email').fill(DEMO_USERS.alice.email);
+      await page.getByLabel('Password').fill(DEMO_USERS.alice.password);
+      // The IDE appears after the sign-in and loads the schema at once: an operation runs once that is done.
+      const schemaLoaded = page.waitForResponse((response) => response.url().endsWith('/graphql') && (response.request().postData() ?? '').includes('__schema'));
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByText(`Signed in as ${DEMO_USERS.alice.displayName}`).waitFor();
+      expect((await schemaLoaded).status()).toBe(200);
+
+      await runExample(page, 'query: Who am I', 'query Me');
+      await eventually(async () => expect(await responseText(page)).toContain(`"displayName": "${DEMO_USERS.alice.displayName}"`), 30_000);
+
+      // The schema explorer is filled by introspection, which only an admin's token may run here.
+      await page.getByRole('button', { name: /Show Documentation Explorer/ }).click();
+      await page.locator('.graphiql-doc-explorer').getByText('Query', { exact: true }).first().waitFor();
+      await context.close();
+    } finally {
+      if (gatewayUrl) await federation.stopGateway(gatewayUrl);
+      await rm(manifests, { recursive: true, force: true });
+    }
   });
 });
