@@ -6,7 +6,17 @@ import { getIntrospectionQuery } from 'graphql';
 import { demoId } from '@mega/subgraph-kit/demo';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayOptions } from '../app.js';
-import { accessTokenFor, DEMO_USERS, type Federation, postGraphQL, startFederation, type GraphQLResponse } from '@mega/test-utils';
+import {
+  accessTokenFor,
+  DEMO_USERS,
+  eventually,
+  type Federation,
+  postGraphQL,
+  queryAs,
+  startFederation,
+  subscribeThroughGateway,
+  type GraphQLResponse,
+} from '@mega/test-utils';
 
 /**
  * The playground in production: the gateway runs only persisted documents and refuses
@@ -103,6 +113,32 @@ describe('the playground\'s admins in production', () => {
     expect(raw.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_REQUIRED');
     const introspection = await send(disabled, { documentId: `sha256:${sha256(SCHEMA_NAME)}` }, admin);
     expect(refusal(introspection)).toEqual(refusal(await send(disabled, { documentId: `sha256:${sha256(SCHEMA_NAME)}` }, user)));
+  });
+
+  it('lets an admin subscribe over the WebSocket with a document that is not persisted, and refuses the others as before', async () => {
+    const conversationId = demoId('conversation:alice-bob');
+    const request = { query: 'subscription($id: ID!) { messageAdded(conversationId: $id) { body } }', variables: { id: conversationId } };
+    const refused = subscribeThroughGateway(enabled, user, request);
+    try {
+      const outcome = (await refused.ended) as { extensions?: { code?: string } }[];
+      expect(outcome[0]?.extensions?.code).toBe('PERSISTED_QUERY_REQUIRED');
+    } finally {
+      await refused.client.dispose();
+    }
+    const live = subscribeThroughGateway<{ messageAdded: { body: string } }>(enabled, admin, request);
+    try {
+      let sent = 0;
+      // Live once a message sent after it started arrives: Bob sends until one does.
+      await eventually(async () => {
+        await queryAs(federation.gatewayUrl, user, 'mutation($input: SendMessageInput!) { sendMessage(input: $input) { seq } }', {
+          input: { conversationId, body: `to the admin ${++sent}` },
+        });
+        await eventually(() => expect(live.results.some((result) => result.data?.messageAdded.body.startsWith('to the admin'))).toBe(true), 1_000);
+      });
+      expect(live.outcome).toBeUndefined();
+    } finally {
+      await live.client.dispose();
+    }
   });
 
   it('decides on the verified token only: the playground cookie, forged headers or a bad token grant nothing', async () => {
