@@ -33,6 +33,7 @@ import { DEFAULT_JWKS_TIMEOUT_MS, jwksUrlFromAccountsUrl, useAuth, type AuthOpti
 import { useArmor, type ArmorOptions } from './plugins/armor.js';
 import { DEFAULT_DEVELOPMENT_CORS_ORIGINS, useCors, type CorsOptions } from './plugins/cors.js';
 import { useErrorMasking } from './plugins/error-masking.js';
+import { useOperationSelection } from './plugins/operation-selection.js';
 import { useMetrics } from './plugins/metrics.js';
 import { usePersistedDocuments, type PersistedDocumentsOptions } from './plugins/persisted-documents.js';
 import { PLAYGROUND_PERSISTED_DOCUMENTS, usePlayground, type PlaygroundOptions } from './plugins/playground.js';
@@ -231,6 +232,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     auth,
     armor,
     persistedDocuments,
+    useOperationSelection(),
     useSubgraphErrors({ development }),
     useErrorMasking({ development, logger }),
     ...(playground ? [playground] : []),

@@ -50,6 +50,18 @@ describe('bad input through the gateway (production mode)', () => {
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it.each([
+    ['several operations and no operationName', { query: 'query A { __typename } query B { __typename }' }, /several operations/],
+    ['an unknown operationName', { query: 'query A { __typename }', operationName: 'B' }, /no operation named "B"/],
+    ['a subscription over HTTP', { query: 'subscription { messageAdded(conversationId: "x") { id } }' }, /WebSocket/],
+  ])('answers %s with 400 BAD_REQUEST saying what to send', async (_case, body, message) => {
+    const result = await raw(federation.gatewayUrl, { method: 'POST', headers: json, body: JSON.stringify(body) });
+    expect(result.status).toBe(400);
+    expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    expect(result.body.errors?.[0]?.message).toMatch(message);
+    expectNoInternals(result.text);
+  });
+
   it('answers a syntax error with 400 GRAPHQL_PARSE_FAILED', async () => {
     const result = await postGraphQL(federation.gatewayUrl, { query: '{ products(first: 1) { edges ' });
     expect(result.status).toBe(400);
