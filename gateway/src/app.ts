@@ -46,6 +46,7 @@ import { createSupergraphSource } from './supergraph/supergraph-source.js';
 import { createGatewayServer, type GatewayTlsOptions } from './tls/server-tls.js';
 import { createConnectionPool, type ConnectionPoolOptions } from './upstream/connection-pool.js';
 import { SignedDataSource } from './upstream/signed-data-source.js';
+import { HEALTH_CHECK_TIMEOUT_MS, SubgraphInstances } from './upstream/subgraph-instances.js';
 import { FederatedSubscriptions } from './subscriptions/federated-subscriptions.js';
 import { SubscriptionPlanner } from './subscriptions/subscription-planner.js';
 import { UpstreamConnections } from './subscriptions/upstream-connections.js';
@@ -66,8 +67,14 @@ export interface GatewayOptions {
   supergraphPollIntervalMs?: number;
   /** Debounce of supergraph file change events. @default 100 */
   supergraphWatchDebounceMs?: number;
-  /** Subgraph URLs by name, replacing those written in the supergraph. @default {} */
-  subgraphUrls?: Record<string, string>;
+  /**
+   * Subgraph URLs by name, replacing those written in the supergraph. Several URLs for one subgraph
+   * are its instances: requests and subscriptions go round-robin over those that are up, with
+   * failover and health checks (see `SubgraphInstances`, `SignedDataSource`). @default {}
+   */
+  subgraphUrls?: Record<string, string | readonly string[]>;
+  /** How often a subgraph instance marked down is asked for its /readyz (several URLs per subgraph only). @default 2000 */
+  subgraphHealthCheckIntervalMs?: number;
   /** Where the access-token public keys are. @default the accounts subgraph's origin + '/.well-known/jwks.json' */
   jwksUrl?: string;
   /** Token checks besides the key set. @default issuer 'mega-app/accounts', audience 'mega-app', 5 s clock tolerance */
@@ -178,8 +185,28 @@ export function createGateway(options: GatewayOptions): Gateway {
   const development = options.development ?? false;
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const subgraphUrlOverrides = options.subgraphUrls ?? {};
-  /** The URL each subgraph is actually called at, as of the current supergraph. */
+  /** The URL each subgraph is actually called at, as of the current supergraph (its first instance's). */
   const subgraphUrls = new Map<string, string>();
+  /** Each subgraph's instances and their health, as of the current supergraph. */
+  const instances = new Map<string, SubgraphInstances>();
+  const instancesOf = (name: string, urls: readonly string[]): SubgraphInstances => {
+    const known = instances.get(name);
+    if (known && known.urls.join() === [...new Set(urls)].join()) return known;
+    known?.close();
+    const created = new SubgraphInstances({
+      name,
+      urls,
+      healthCheckIntervalMs: options.subgraphHealthCheckIntervalMs,
+      isReady: async (readyzUrl) => {
+        const response = await pool.fetch(readyzUrl, { method: 'GET' }, HEALTH_CHECK_TIMEOUT_MS);
+        await response.body?.cancel();
+        return response.status === 200;
+      },
+      logger: logger.child({ component: 'upstream' }),
+    });
+    instances.set(name, created);
+    return created;
+  };
 
   const trustedProxies = options.trustProxy === true ? 1 : typeof options.trustProxy === 'number' ? options.trustProxy : 0;
   /** `armor.limits` are the operation limits every transport applies: HTTP here, and the graphql-ws server too. */
@@ -191,7 +218,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const auth = useAuth({
     ...options.auth,
     jwksUrl: () => {
-      const accounts = subgraphUrls.get('accounts');
+      const accounts = instances.get('accounts')?.preferred() ?? subgraphUrls.get('accounts');
       return options.jwksUrl ?? (accounts ? jwksUrlFromAccountsUrl(accounts) : undefined);
     },
     // Through the subgraph pool: an accounts subgraph that requires a client certificate gets it.
@@ -260,11 +287,14 @@ export function createGateway(options: GatewayOptions): Gateway {
   const upstreamConnections = new UpstreamConnections({
     gatewaySecret: options.gatewaySecret,
     tls: () => loadUpstreamTls(options.connectionPool?.tls),
+    onUnavailable: (url, reason) => {
+      for (const each of instances.values()) each.markDown(url, reason);
+    },
     logger: subscriptionLogger,
   });
   const subscriptionExecutor = new FederatedSubscriptions({
     dataSource: (name) => dataSources.get(name),
-    subgraphUrl: (name, planner) => subgraphUrlOverrides[name] ?? subgraphUrls.get(name) ?? planner.subgraphUrls.get(name),
+    subgraphUrl: (name, planner) => instances.get(name)?.pick() ?? planner.subgraphUrls.get(name),
     upstream: upstreamConnections,
     shareIdentical: options.subscriptions ? options.subscriptions.shareIdentical : undefined,
     logger: subscriptionLogger,
@@ -296,12 +326,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger: logger.child({ component: 'supergraph' }),
       }),
       buildService: ({ name, url }) => {
-        const target = subgraphUrlOverrides[name] ?? url;
+        const override = subgraphUrlOverrides[name];
+        const targets = override === undefined ? (url ? [url] : []) : typeof override === 'string' ? [override] : override;
+        const target = targets[0];
         if (!target) throw new Error(`The supergraph gives no URL for subgraph "${name}"; set SUBGRAPH_${name.toUpperCase()}_URL.`);
         subgraphUrls.set(name, target);
         const dataSource = new SignedDataSource({
           name,
           url: target,
+          instances: instancesOf(name, targets),
           gatewaySecret: options.gatewaySecret,
           pool,
           timeoutMs: options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
@@ -493,6 +526,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         await subscriptionServer?.stop();
         if (apollo) await apollo.stop(); // the drain plugin closes the listener and waits for in-flight requests
         await closeHttpServer();
+        for (const each of instances.values()) each.close();
         await pool.close();
         await redisProbe?.close();
         await stopPlugins();

@@ -40,6 +40,7 @@ const environment = z.object({
   SUPERGRAPH: z.string().min(1).optional(),
   SUPERGRAPH_POLL_INTERVAL_MS: positiveInt.default(DEFAULT_SUPERGRAPH_POLL_INTERVAL_MS),
   SUBGRAPH_URLS: z.string().optional(),
+  SUBGRAPH_HEALTH_CHECK_INTERVAL_MS: positiveInt.optional(),
   JWKS_URL: httpUrl.optional(),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(DEFAULT_SUBGRAPH_TIMEOUT_MS),
   MAX_BODY_BYTES: positiveInt.default(DEFAULT_MAX_BODY_BYTES),
@@ -87,8 +88,10 @@ export interface GatewayConfig {
   /** An absolute file path or an http(s) URL. */
   supergraph: string;
   supergraphPollIntervalMs: number;
-  /** Subgraph name -> URL, replacing the URLs written in the supergraph. */
-  subgraphUrls: Record<string, string>;
+  /** Subgraph name -> URL, or the URLs of its instances, replacing the URLs written in the supergraph. */
+  subgraphUrls: Record<string, string | string[]>;
+  /** SUBGRAPH_HEALTH_CHECK_INTERVAL_MS: how often an instance marked down is asked for its /readyz. */
+  subgraphHealthCheckIntervalMs: number | undefined;
   /** Where the access-token keys are; undefined: derived from the accounts subgraph's URL. */
   jwksUrl: string | undefined;
   subgraphTimeoutMs: number;
@@ -164,29 +167,41 @@ function isHttpUrl(value: string): boolean {
   return httpUrl.safeParse(value).success;
 }
 
-/** Parses `accounts=http://...,comms=http://...` and every `SUBGRAPH_<NAME>_URL` (which wins). */
-function subgraphUrlOverrides(list: string | undefined, env: NodeJS.ProcessEnv, problems: string[]): Record<string, string> {
-  const urls: Record<string, string> = {};
+/**
+ * Parses `accounts=http://...,comms=http://...` and every `SUBGRAPH_<NAME>_URL` (which wins). A
+ * subgraph with several instances lists them comma-separated: `accounts=http://a/graphql,http://b/graphql`
+ * (a bare URL belongs to the name before it), `SUBGRAPH_ACCOUNTS_URL=http://a/graphql,http://b/graphql`.
+ */
+function subgraphUrlOverrides(list: string | undefined, env: NodeJS.ProcessEnv, problems: string[]): Record<string, string | string[]> {
+  const lists: Record<string, string[]> = {};
+  let previous: string | undefined;
   for (const entry of (list ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+    if (previous && isHttpUrl(entry)) {
+      lists[previous]!.push(entry);
+      continue;
+    }
     const separator = entry.indexOf('=');
     const name = entry.slice(0, separator).trim();
     const url = entry.slice(separator + 1).trim();
     if (separator <= 0 || !isHttpUrl(url)) {
       problems.push(`  SUBGRAPH_URLS: "${entry}" is not name=http(s)://host:port/path`);
+      previous = undefined;
       continue;
     }
-    urls[name] = url;
+    lists[name] = [url];
+    previous = name;
   }
   for (const [key, value] of Object.entries(env)) {
     const match = PER_SUBGRAPH_URL.exec(key);
     if (!match?.[1] || value === undefined) continue;
-    if (!isHttpUrl(value)) {
-      problems.push(`  ${key}: must be an http(s) URL`);
+    const urls = value.split(',').map((part) => part.trim()).filter(Boolean);
+    if (urls.length === 0 || !urls.every(isHttpUrl)) {
+      problems.push(`  ${key}: must be an http(s) URL, or several separated by commas`);
       continue;
     }
-    urls[match[1].toLowerCase()] = value;
+    lists[match[1].toLowerCase()] = urls;
   }
-  return urls;
+  return Object.fromEntries(Object.entries(lists).map(([name, urls]) => [name, urls.length === 1 ? urls[0]! : urls]));
 }
 
 /** A supergraph location as given by a person: an http(s) URL as is, a path made absolute. */
@@ -237,6 +252,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
     supergraph: resolveSupergraphLocation(supergraph),
     supergraphPollIntervalMs: parsed.SUPERGRAPH_POLL_INTERVAL_MS,
     subgraphUrls,
+    subgraphHealthCheckIntervalMs: parsed.SUBGRAPH_HEALTH_CHECK_INTERVAL_MS,
     jwksUrl: parsed.JWKS_URL,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: parsed.MAX_BODY_BYTES,

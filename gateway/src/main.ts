@@ -26,6 +26,7 @@ const gateway = createGateway({
   supergraph: config.supergraph,
   supergraphPollIntervalMs: config.supergraphPollIntervalMs,
   subgraphUrls: config.subgraphUrls,
+  subgraphHealthCheckIntervalMs: config.subgraphHealthCheckIntervalMs,
   jwksUrl: config.jwksUrl,
   subgraphTimeoutMs: config.subgraphTimeoutMs,
   maxBodyBytes: config.maxBodyBytes,

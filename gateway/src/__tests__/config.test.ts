@@ -16,6 +16,7 @@ describe('gateway configuration', () => {
       supergraph: DEFAULT_SUPERGRAPH_FILE,
       supergraphPollIntervalMs: 10_000,
       subgraphUrls: {},
+      subgraphHealthCheckIntervalMs: undefined,
       jwksUrl: undefined,
       subgraphTimeoutMs: 10_000,
       maxBodyBytes: 1024 * 1024,
@@ -129,6 +130,23 @@ describe('gateway configuration', () => {
     });
     expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET, SUBGRAPH_URLS: 'accounts' })).toThrow(/SUBGRAPH_URLS/);
     expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET, SUBGRAPH_MEDIA_URL: 'media:4003' })).toThrow(/SUBGRAPH_MEDIA_URL/);
+  });
+
+  it('reads several instances of a subgraph as comma-separated URLs, in either variable', () => {
+    const config = readGatewayConfig({
+      GATEWAY_SECRET: SECRET,
+      SUBGRAPH_URLS: 'accounts=http://a1:4001/graphql,http://a2:4011/graphql, comms=http://comms:4002/graphql',
+      SUBGRAPH_MEDIA_URL: 'http://m1:4003/graphql, http://m2:4013/graphql',
+      SUBGRAPH_HEALTH_CHECK_INTERVAL_MS: '500',
+    });
+    expect(config.subgraphUrls).toEqual({
+      accounts: ['http://a1:4001/graphql', 'http://a2:4011/graphql'],
+      comms: 'http://comms:4002/graphql',
+      media: ['http://m1:4003/graphql', 'http://m2:4013/graphql'],
+    });
+    expect(config.subgraphHealthCheckIntervalMs).toBe(500);
+    expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET, SUBGRAPH_URLS: 'http://a1:4001/graphql' })).toThrow(/SUBGRAPH_URLS/);
+    expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET, SUBGRAPH_MEDIA_URL: 'http://m1:4003/graphql,m2:4013' })).toThrow(/SUBGRAPH_MEDIA_URL/);
   });
 
   it('takes the supergraph from --supergraph over SUPERGRAPH, resolving paths and keeping URLs', () => {

@@ -26,6 +26,8 @@ export interface UpstreamConnectionsOptions {
   tls?: () => Promise<UpstreamTlsMaterial | undefined>;
   /** @default DEFAULT_UPSTREAM_KEEPALIVE_MS */
   keepAliveMs?: number;
+  /** Told when the connection of a subscription to `url` (as given to `subscribe`) failed or dropped: that instance is likely down. @default none */
+  onUnavailable?: (url: string, reason: string) => void;
   logger: Logger;
 }
 
@@ -41,7 +43,10 @@ export function webSocketUrl(httpUrl: string): string {
  * subscription and closed when the last one ends (graphql-ws `lazy`), multiplexing every user's
  * subscriptions. The upgrade request is signed as the gateway; each `subscribe` message carries the
  * user's signed identity in `payload.extensions.identity`. A connection that fails or closes ends
- * every subscription on it with `unavailable` (no retry: the client resubscribes, which opens a new one).
+ * every subscription on it with `unavailable` (no retry: the client resubscribes, which opens a new one,
+ * on another instance when the subgraph has several: `onUnavailable` has the failed one marked down;
+ * a silent retry here would drop the events published meanwhile, which the client's resubscription
+ * with its cursor, e.g. `messageAdded(afterSeq)`, catches up on).
  */
 export class UpstreamConnections {
   private readonly clients = new Map<string, Client>();
@@ -119,6 +124,7 @@ export class UpstreamConnections {
           if (Array.isArray(error)) return sink.errors(error as GraphQLFormattedError[]);
           const reason = describeFailure(error);
           this.options.logger.warn({ url: target, reason }, 'subgraph subscription failed');
+          this.options.onUnavailable?.(url, reason);
           sink.unavailable(reason);
         },
         complete: () => sink.complete(),

@@ -8,11 +8,15 @@ import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphFetchFailure, SubgraphFetchMetrics } from '../plugins/metrics.js';
 import type { ConnectionPool } from './connection-pool.js';
+import { mayResend } from './resend-safety.js';
+import type { SubgraphInstances } from './subgraph-instances.js';
 
 export interface SignedDataSourceOptions {
   /** The subgraph's name in the supergraph (`accounts`, `comms`, ...). */
   name: string;
   url: string;
+  /** Several instances of the subgraph to spread requests over (`url` is then unused); @default `url` only */
+  instances?: SubgraphInstances | undefined;
   /** Secret shared with the subgraphs (GATEWAY_SECRET). */
   gatewaySecret: string;
   pool: ConnectionPool;
@@ -26,6 +30,58 @@ export interface SignedDataSourceOptions {
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
+type FetchInit = { method?: string; headers?: Record<string, string>; body?: string };
+type Send = (url: string, init: FetchInit) => ReturnType<ConnectionPool['fetch']>;
+
+/** Statuses by which an instance says it cannot serve now (a proxy's or its own, e.g. while it stops). */
+const FAILOVER_STATUSES = new Set([502, 503, 504]);
+/** Network errors that happen before a request is written: nothing reached the subgraph. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Network errors on an established connection: the request may have reached the subgraph. */
+const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
+/**
+ * One request to a subgraph with several instances: to the next instance that is up; when that
+ * instance refuses the connection, drops it, or answers 502/503/504, it is marked down and the
+ * request goes once to another instance, but only when that cannot do anything twice: when
+ * nothing was sent (connection refused), or the request is a query, or a mutation whose every
+ * field carries a `clientMutationId` (the subgraph answers a repeat with the stored first result,
+ * see `mayResend`). A mutation without one that may have reached a subgraph is never sent again:
+ * its failure goes to the client, who knows whether to retry. Timeouts are not retried (a slow
+ * subgraph must not get the load twice) and do not mark an instance down.
+ */
+async function sendToInstances(instances: SubgraphInstances, send: Send, init: FetchInit): ReturnType<Send> {
+  const tried = new Set<string>();
+  let target = instances.pick()!;
+  for (;;) {
+    tried.add(target);
+    const another = (resendable: boolean) => (tried.size < 2 && resendable ? instances.pick(tried) : undefined);
+    let response: Awaited<ReturnType<Send>>;
+    try {
+      response = await send(target, init);
+    } catch (error) {
+      const code = networkErrorCode(error);
+      if (!code || (!NOT_SENT_CODES.has(code) && !MAYBE_SENT_CODES.has(code))) throw error;
+      instances.markDown(target, code);
+      const next = another(NOT_SENT_CODES.has(code) || mayResend(init.body));
+      if (!next) throw error;
+      target = next;
+      continue;
+    }
+    if (!FAILOVER_STATUSES.has(response.status)) return response;
+    instances.markDown(target, `HTTP ${response.status}`);
+    const next = another(mayResend(init.body));
+    if (!next) return response;
+    await response.body?.cancel();
+    target = next;
+  }
+}
+
+/** undici's `fetch failed` hides the socket error's code in `cause`. */
+function networkErrorCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
 
 /** HTTP statuses that mean "not there right now" rather than "refused this request". */
 function isUnavailableStatus(status: number): boolean {
@@ -51,10 +107,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.logger = options.logger;
     this.metrics = options.metrics;
     this.propagateTraceContext = options.propagateTraceContext ?? false;
-    const { pool, timeoutMs, gatewaySecret } = options;
+    const { pool, timeoutMs, gatewaySecret, instances } = options;
     // Signing happens here, on the exact bytes sent: willSendRequest only sees the request before
     // Apollo serializes it.
-    this.fetcher = ((url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) => {
+    const send = (url: string, init: FetchInit) => {
       const headers = { ...init.headers };
       const signed = signIdentity(
         gatewaySecret,
@@ -66,7 +122,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         { method: init.method ?? 'POST', path: new URL(url).pathname + new URL(url).search, body: init.body ?? '' },
       );
       return pool.fetch(url, { ...init, headers: { ...headers, ...signed } }, timeoutMs);
-    }) as unknown as Fetcher;
+    };
+    this.fetcher = ((url: string, init: FetchInit = {}) => (instances?.balanced ? sendToInstances(instances, send, init) : send(url, init))) as unknown as Fetcher;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {

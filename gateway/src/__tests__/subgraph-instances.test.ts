@@ -1,0 +1,181 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
+import { eventually, postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
+import { graphql, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, type Gateway } from '../app.js';
+import { composeSupergraph } from '../compose.js';
+import { mayResend } from '../upstream/resend-safety.js';
+import { memoryLogger, temporaryFolder } from './support/harness.js';
+
+const SDL = `
+  extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
+  type Query { instance: String! }
+  type Mutation { record(note: String!, clientMutationId: String): String! }
+`;
+
+/**
+ * One instance of a tiny subgraph: answers `instance` with its name and records every `record`
+ * it receives. `stop()` frees its port (connections refused) until `start()` listens there again;
+ * with `resetAfterReading` it reads each GraphQL request, then drops the connection unanswered.
+ */
+interface Instance {
+  name: string;
+  url: string;
+  /** Queries answered. */
+  queries: number;
+  /** Notes of every `record` that arrived (answered or not). */
+  received: string[];
+  resetAfterReading: boolean;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function startInstance(name: string): Promise<Instance> {
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(SDL),
+    resolvers: { Query: { instance: () => name }, Mutation: { record: (_: unknown, { note }: { note: string }) => `${note}@${name}` } } as GraphQLResolverMap<unknown>,
+  });
+  let server: Server | undefined;
+  let port = 0;
+  const instance: Instance = {
+    name,
+    url: '',
+    queries: 0,
+    received: [],
+    resetAfterReading: false,
+    async start() {
+      server = createServer((req: IncomingMessage, res) => {
+        if (req.url === '/readyz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const body = JSON.parse(Buffer.concat(chunks).toString()) as { query: string; variables?: Record<string, unknown> };
+          if (body.query.includes('record')) instance.received.push(String(body.variables?.note ?? /note:"([^"]*)"/.exec(body.query)?.[1]));
+          else if (body.query.includes('instance')) instance.queries += 1;
+          if (instance.resetAfterReading && !body.query.includes('_service')) return void req.socket.destroy();
+          void graphql({ schema, source: body.query, variableValues: body.variables ?? {} }).then((result) =>
+            res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(result)),
+          );
+        });
+      });
+      server.listen(port, '127.0.0.1');
+      await once(server, 'listening');
+      port = (server.address() as AddressInfo).port;
+      instance.url = `http://127.0.0.1:${port}/graphql`;
+    },
+    async stop() {
+      const closing = server;
+      server = undefined;
+      if (!closing) return;
+      const closed = once(closing, 'close');
+      closing.close();
+      closing.closeAllConnections();
+      await closed;
+    },
+  };
+  await instance.start();
+  return instance;
+}
+
+describe('a subgraph with two instances behind the gateway', () => {
+  let one: Instance;
+  let two: Instance;
+  let folder: Awaited<ReturnType<typeof temporaryFolder>>;
+  const gateways: Gateway[] = [];
+  const log = memoryLogger();
+
+  /** A gateway calling `urls` (in this order: its first request goes to the first) for the subgraph. */
+  async function gatewayFor(urls: string[], healthCheckIntervalMs = 50): Promise<string> {
+    const gateway = createGateway({
+      port: 0,
+      gatewaySecret: TEST_GATEWAY_SECRET,
+      supergraph: folder.file('supergraph.graphql'),
+      subgraphUrls: { things: urls },
+      subgraphHealthCheckIntervalMs: healthCheckIntervalMs,
+      rateLimits: false,
+      subscriptions: false,
+      logger: log.logger,
+    });
+    gateways.push(gateway);
+    return (await gateway.start()).url;
+  }
+
+  const record = `mutation($note: String!, $id: String) { record(note: $note, clientMutationId: $id) }`;
+
+  beforeAll(async () => {
+    [one, two, folder] = await Promise.all([startInstance('one'), startInstance('two'), temporaryFolder()]);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(folder.file('supergraph.graphql'), composeSupergraph([{ name: 'things', url: 'http://unused.invalid/graphql', sdl: SDL }]));
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((gateway) => gateway.stop()));
+    await Promise.all([one?.stop(), two?.stop(), folder?.remove()]);
+  });
+
+  it('spreads requests round-robin, keeps answering while one instance is stopped, and uses it again once it is back', async () => {
+    const url = await gatewayFor([one.url, two.url]);
+    const ask = () => postGraphQL<{ instance: string }>(url, { query: '{ instance }' });
+    const first = await Promise.all([ask(), ask(), ask(), ask()]);
+    expect(first.map((result) => result.data?.instance).sort()).toEqual(['one', 'one', 'two', 'two']);
+
+    await two.stop();
+    // Two at once: one of them is sent to `two` first. A mutation without clientMutationId whose
+    // connection was refused never left: it goes to the other instance.
+    const mutations = await Promise.all(['m1', 'm2'].map((note) => postGraphQL<{ record: string }>(url, { query: record, variables: { note } })));
+    expect(mutations.map((result) => result.data?.record)).toEqual(['m1@one', 'm2@one']);
+    expect(log.records.filter((entry) => entry.msg === 'subgraph instance marked down' && entry.url === two.url)).toEqual([
+      expect.objectContaining({ reason: 'ECONNREFUSED' }),
+    ]);
+    const during = await Promise.all(Array.from({ length: 6 }, ask));
+    expect(during.map((result) => result.errors)).toEqual(Array(6).fill(undefined));
+    expect(during.map((result) => result.data?.instance)).toEqual(Array(6).fill('one'));
+
+    await two.start();
+    await eventually(async () => {
+      const results = await Promise.all([ask(), ask()]);
+      expect(results.map((result) => result.data?.instance).sort()).toEqual(['one', 'two']);
+    });
+  });
+
+  it('never sends a mutation without clientMutationId twice when it may have reached an instance, and resends queries and ones with an id', async () => {
+    two.resetAfterReading = true;
+    try {
+      // The gateway's first request goes to its first URL: `two`, which reads it and drops the connection.
+      const unsafe = await postGraphQL<{ record: string }>(await gatewayFor([two.url, one.url], 60_000), { query: record, variables: { note: 'once' } });
+      expect(unsafe.errors?.[0]?.extensions?.code).toBe('SUBGRAPH_UNAVAILABLE');
+      expect(two.received).toContain('once');
+      expect(one.received).not.toContain('once');
+
+      const withId = await postGraphQL<{ record: string }>(await gatewayFor([two.url, one.url], 60_000), { query: record, variables: { note: 'idempotent', id: 'cm-1' } });
+      expect(withId.data?.record).toBe('idempotent@one');
+      expect(two.received).toContain('idempotent');
+
+      const queriesOfOne = one.queries;
+      const query = await postGraphQL<{ instance: string }>(await gatewayFor([two.url, one.url], 60_000), { query: '{ instance }' });
+      expect(query.data?.instance).toBe('one');
+      expect(one.queries).toBe(queriesOfOne + 1);
+    } finally {
+      two.resetAfterReading = false;
+    }
+  });
+});
+
+describe('mayResend', () => {
+  const body = (query: string, variables: Record<string, unknown> = {}) => JSON.stringify({ query, variables });
+
+  it('allows queries and mutations whose every field carries a clientMutationId, nothing else', () => {
+    expect(mayResend(body('query($representations:[_Any!]!){_entities(representations:$representations){__typename}}'))).toBe(true);
+    expect(mayResend(body('{ me { id } }'))).toBe(true);
+    expect(mayResend(body('mutation($input:SendMessageInput!){sendMessage(input:$input){id}}', { input: { clientMutationId: 'c1' } }))).toBe(true);
+    expect(mayResend(body('mutation($c:String!){checkout(clientMutationId:$c){id}}', { c: 'c2' }))).toBe(true);
+    expect(mayResend(body('mutation{checkout(clientMutationId:"c3"){id}}'))).toBe(true);
+    expect(mayResend(body('mutation($input:SendMessageInput!){sendMessage(input:$input){id}}', { input: { body: 'hi' } }))).toBe(false);
+    expect(mayResend(body('mutation($c:String){checkout(clientMutationId:$c){id}}', { c: null }))).toBe(false);
+    expect(mayResend(body('mutation($c:String!){checkout(clientMutationId:$c){id} addToCart(productId:"p",quantity:1){version}}', { c: 'c4' }))).toBe(false);
+    expect(mayResend('not json')).toBe(false);
+  });
+});
