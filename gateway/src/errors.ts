@@ -45,6 +45,8 @@ export const GatewayErrorCode = {
    * `maxSubscriptionsPerUser` (`extensions.limit`, `extensions.max`); the connection stays open.
    */
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** The gateway is starting (its supergraph is not loaded yet): HTTP 503 with `Retry-After`. */
+  UNAVAILABLE: 'UNAVAILABLE',
   /** Anything unexpected; the message is masked and `extensions.requestId` points to the logs. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;

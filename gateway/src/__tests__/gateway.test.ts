@@ -279,6 +279,13 @@ describe('gateway in front of accounts and a probe subgraph', () => {
           readyz: 503,
           body: { status: 'not ready', service: 'gateway', checks: { supergraph: { status: 'failing', reason: 'not loaded' } } },
         });
+        // Meanwhile GraphQL requests are told to come back rather than held.
+        const early = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+        expect({ status: early.status, retryAfter: early.headers.get('retry-after'), code: ((await early.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code }).toEqual({
+          status: 503,
+          retryAfter: '1',
+          code: 'UNAVAILABLE',
+        });
         held[0]!.end(sdl);
         await loading;
         expect(await probe(`http://127.0.0.1:${port}`)).toMatchObject({ healthz: 200, readyz: 200, body: { status: 'ready' } });
