@@ -438,7 +438,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (playground && (await playground.handle(req, res, url))) return;
     if (url.pathname === '/graphql') {
       // Until the supergraph is loaded Apollo Server would hold the request; a client is better told to come back.
-      if (!apollo || !ready) throw new GatewayHttpError(503, GatewayErrorCode.UNAVAILABLE, 'The gateway is starting; try again shortly.', { 'retry-after': '1' });
+      if (!apollo || !ready) {
+        throw new GatewayHttpError(503, GatewayErrorCode.UNAVAILABLE, `The gateway is ${stopping ? 'stopping' : 'starting'}; try again shortly.`, { 'retry-after': '1' });
+      }
       return handleGraphQL(req, res, url, apollo);
     }
     throw new GatewayHttpError(404, GatewayErrorCode.NOT_FOUND, `No route for ${url.pathname}.`);
