@@ -134,8 +134,8 @@ export class FederatedSubscriptions {
   private open(planner: SubscriptionPlanner, plan: SubscriptionPlan, request: FederatedSubscriptionRequest, key: string | undefined): SharedUpstream {
     const { primary } = plan;
     const serviceName = primary.serviceName;
-    const url = this.options.subgraphUrl(serviceName, planner);
-    if (!url) throw subscriptionSubgraphUnavailable(serviceName);
+    const firstUrl = this.options.subgraphUrl(serviceName, planner);
+    if (!firstUrl) throw subscriptionSubgraphUnavailable(serviceName);
     const variables: Record<string, unknown> = {};
     for (const name of primary.variableUsages ?? []) {
       if (request.variables[name] !== undefined) variables[name] = request.variables[name];
@@ -144,18 +144,29 @@ export class FederatedSubscriptions {
     if (key) this.shared.set(key, upstream);
     this.live.add(upstream);
     const identity = { userId: request.context.userId, requestId: randomUUID(), clientIp: request.context.clientIp };
-    upstream.stop = this.options.upstream.subscribe(url, { query: primary.operation, variables, operationName: primary.operationName ?? null }, identity, {
-      next: (event) => {
-        upstream.chain = upstream.chain.then(async () => {
-          if (upstream.finished) return;
-          const result = await this.completeEvent(planner, plan, request, event);
-          for (const listener of upstream.listeners) listener.push(result);
-        });
-      },
-      errors: (errors) => this.finish(upstream, errors.map((error) => subgraphError(error, serviceName))),
-      unavailable: () => this.finish(upstream, [subscriptionSubgraphUnavailable(serviceName)]),
-      complete: () => this.finish(upstream, []),
-    });
+    const payload = { query: primary.operation, variables, operationName: primary.operationName ?? null };
+    // A subscription that never reached its subgraph (connection refused: an instance is down) is
+    // opened once more, on the instance picked next; one that reached it ends, and the client
+    // resubscribes from its cursor, so that no event is silently skipped.
+    const start = (url: string, retried: boolean): void => {
+      upstream.stop = this.options.upstream.subscribe(url, payload, identity, {
+        next: (event) => {
+          upstream.chain = upstream.chain.then(async () => {
+            if (upstream.finished) return;
+            const result = await this.completeEvent(planner, plan, request, event);
+            for (const listener of upstream.listeners) listener.push(result);
+          });
+        },
+        errors: (errors) => this.finish(upstream, errors.map((error) => subgraphError(error, serviceName))),
+        unavailable: (_reason, neverSent) => {
+          const next = neverSent && !retried && !upstream.finished ? this.options.subgraphUrl(serviceName, planner) : undefined;
+          if (next && next !== url) return start(next, true);
+          this.finish(upstream, [subscriptionSubgraphUnavailable(serviceName)]);
+        },
+        complete: () => this.finish(upstream, []),
+      });
+    };
+    start(firstUrl, false);
     return upstream;
   }
 

@@ -15,8 +15,12 @@ export interface UpstreamSink {
   next(result: FormattedExecutionResult): void;
   /** The subgraph refused or ended the subscription with GraphQL errors (e.g. UNAUTHENTICATED). */
   errors(errors: readonly GraphQLFormattedError[]): void;
-  /** The connection to the subgraph failed or closed: the subscription cannot go on. */
-  unavailable(reason: string): void;
+  /**
+   * The connection to the subgraph failed or closed: the subscription cannot go on. `neverSent`:
+   * the connection was never acknowledged, so the subgraph never saw this subscription (it may be
+   * opened elsewhere without missing anything).
+   */
+  unavailable(reason: string, neverSent: boolean): void;
   complete(): void;
 }
 
@@ -50,6 +54,8 @@ export function webSocketUrl(httpUrl: string): string {
  */
 export class UpstreamConnections {
   private readonly clients = new Map<string, Client>();
+  /** Whether each client's current socket was acknowledged (`connection_ack`): only then are subscriptions sent on it. */
+  private readonly acknowledged = new Map<string, boolean>();
   private tls: UpstreamTlsMaterial | undefined;
 
   constructor(private readonly options: UpstreamConnectionsOptions) {}
@@ -99,6 +105,9 @@ export class UpstreamConnections {
       lazyCloseTimeout: 0,
       retryAttempts: 0,
       on: {
+        // Registered before any subscription's sink: they run before a failure reaches the sinks.
+        connecting: () => this.acknowledged.set(url, false),
+        connected: () => this.acknowledged.set(url, true),
         closed: (event) => logger.debug({ url, code: (event as { code?: number }).code }, 'subgraph WebSocket closed'),
         error: (error) => logger.warn({ url, err: error }, 'subgraph WebSocket failed'),
       },
@@ -125,7 +134,7 @@ export class UpstreamConnections {
           const reason = describeFailure(error);
           this.options.logger.warn({ url: target, reason }, 'subgraph subscription failed');
           this.options.onUnavailable?.(url, reason);
-          sink.unavailable(reason);
+          sink.unavailable(reason, this.acknowledged.get(target) !== true);
         },
         complete: () => sink.complete(),
       },
@@ -136,6 +145,7 @@ export class UpstreamConnections {
   async close(): Promise<void> {
     const clients = [...this.clients.values()];
     this.clients.clear();
+    this.acknowledged.clear();
     await Promise.all(clients.map((client) => client.dispose()));
   }
 }
