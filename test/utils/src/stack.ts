@@ -76,7 +76,8 @@ export interface Stack {
 
 const MAX_LOG_LINES = 400;
 
-async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, service: ServiceName, dispatcher: Agent): Promise<void> {
+/** Polls `url` until it answers 2xx; fails early when `child` exits. */
+export async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, service: string, dispatcher: Agent): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let delay = 25;
   while (Date.now() < deadline) {

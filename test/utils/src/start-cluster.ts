@@ -1,0 +1,88 @@
+/**
+ * `pnpm start:cluster`: the system as several instances on this machine, the way it scales out:
+ * two gateways and two instances of each subgraph on PostgreSQL (one database per subgraph,
+ * `mega_cluster_<subgraph>`, created when missing) and Redis, behind a small load balancer on
+ * port 4000 (HTTP and WebSocket, round-robin over the gateways whose /readyz answers). The
+ * processes' own ports are 4010-4014 (instance 1: gateway, accounts, comms, media, commerce) and
+ * 4020-4024 (instance 2). POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) must
+ * allow creating databases; REDIS_URL defaults to redis://127.0.0.1:6379; INSTANCES to 2.
+ * No web here: `pnpm start` serves it. Ctrl-C stops every process.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DEMO_USERS } from '@mega/subgraph-kit/demo';
+import { startCluster } from './cluster.js';
+import { formatLogLine } from './log-format.js';
+import { REPO_ROOT } from './services.js';
+
+const started = performance.now();
+const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data/cluster');
+await mkdir(dataDir, { recursive: true });
+const postgresUrl = process.env.POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const instances = Number(process.env.INSTANCES ?? 2);
+if (!Number.isInteger(instances) || instances < 1 || instances > 9) {
+  console.error(`INSTANCES: "${process.env.INSTANCES}" is not a number from 1 to 9`);
+  process.exit(1);
+}
+
+/** A development-only secret for gateway-to-subgraph signatures, made once and kept under the data folder. */
+async function developmentSecret(): Promise<string> {
+  if (process.env.GATEWAY_SECRET) return process.env.GATEWAY_SECRET;
+  const file = path.join(dataDir, 'gateway-secret');
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const secret = randomBytes(32).toString('base64url');
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+const color = process.stdout.isTTY;
+const names: string[] = [];
+const cluster = await startCluster({
+  dataDir,
+  gatewaySecret: await developmentSecret(),
+  postgresUrl,
+  databasePrefix: 'mega_cluster',
+  redisUrl,
+  instances,
+  defaultPorts: true,
+  onLine: (name, line) => {
+    if (!names.includes(name)) names.push(name);
+    console.log(formatLogLine(name, names.indexOf(name), line, color));
+  },
+}).catch((error: unknown) => {
+  console.error(`\nThe Mega App cluster failed to start: ${(error as Error).message}`);
+  process.exit(1);
+});
+
+const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[0m` : text);
+const seconds = ((performance.now() - started) / 1000).toFixed(1);
+console.log(`
+${bold('Mega App cluster is running')} (${instances} of each process, started in ${seconds} s)
+
+  GraphQL API      ${bold(cluster.url)}  (load balancer: HTTP and WebSocket, round-robin over the gateways)
+${cluster.processes.map((each) => `  ${each.name.padEnd(16)} ${each.url}`).join('\n')}
+  PostgreSQL       ${Object.values(cluster.databaseUrls).join(', ')}
+  Redis            ${redisUrl}
+
+  Demo logins (email / password):
+${Object.values(DEMO_USERS)
+  .map((u) => `    ${u.email.padEnd(28)} ${u.password}`)
+  .join('\n')}
+
+  Kill an instance to see the others take over, e.g.: kill -9 ${cluster.instancesOf('comms')[0]?.pid}  (comms-1)
+
+Press Ctrl-C to stop.
+`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log('\nStopping…');
+    cluster.stop().then(() => process.exit(0));
+  });
+}
