@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -29,6 +30,11 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 const positiveInt = z.coerce.number().int().positive();
 /** A count where 0 turns the limit off; unset: the plugin's default. */
 const limitOrOff = z.coerce.number().int().min(0).optional();
+/** GATEWAY_WORKERS and `--workers`: a positive count or `auto` (one per core). */
+const workerCount = z
+  .string()
+  .regex(/^(auto|[1-9]\d*)$/, 'must be a positive number or auto')
+  .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)));
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const environment = z.object({
@@ -36,6 +42,7 @@ const environment = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  GATEWAY_WORKERS: workerCount.optional(),
   GATEWAY_SECRET: z.string({ error: 'is required' }).min(32, 'must be at least 32 characters'),
   SUPERGRAPH: z.string().min(1).optional(),
   SUPERGRAPH_POLL_INTERVAL_MS: positiveInt.default(DEFAULT_SUPERGRAPH_POLL_INTERVAL_MS),
@@ -62,6 +69,7 @@ const environment = z.object({
   RATE_LIMIT_PER_IP: limitOrOff,
   RATE_LIMIT_PER_ANONYMOUS_IP: limitOrOff,
   RATE_LIMIT_PER_USER: limitOrOff,
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).optional(),
   GRAPHQL_MAX_DEPTH: limitOrOff,
   GRAPHQL_MAX_ALIASES: limitOrOff,
   GRAPHQL_MAX_DIRECTIVES: limitOrOff,
@@ -83,6 +91,8 @@ export interface GatewayConfig {
   host: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** GATEWAY_WORKERS or `--workers`: processes serving the port (node:cluster); 1: this process serves, no cluster. @default 1 */
+  workers: number;
   /** Shared with the subgraphs: signs the identity headers of every upstream request. */
   gatewaySecret: string;
   /** An absolute file path or an http(s) URL. */
@@ -111,8 +121,8 @@ export interface GatewayConfig {
   persistedDocumentsDir: string | undefined;
   /** Run only persisted documents (REQUIRE_PERSISTED_DOCUMENTS; default: true in production). */
   requirePersistedDocuments: boolean;
-  /** From RATE_LIMIT_PER_*: requests per RATE_LIMIT_WINDOW_SECONDS, false when 0, unset: the plugin's defaults. */
-  rateLimits: Pick<RateLimitsOptions, 'perIp' | 'perAnonymousIp' | 'perUser'>;
+  /** From RATE_LIMIT_PER_*: requests per RATE_LIMIT_WINDOW_SECONDS, false when 0, unset: the plugin's defaults; RATE_LIMIT_KEY_PREFIX: the counters' keys in Redis (several deployments on one Redis). */
+  rateLimits: Pick<RateLimitsOptions, 'perIp' | 'perAnonymousIp' | 'perUser' | 'keyPrefix'>;
   /** From GRAPHQL_MAX_*: a limit, false when 0, unset: the plugin's defaults. */
   operationLimits: Pick<ArmorOptions, 'maxDepth' | 'maxAliases' | 'maxDirectives' | 'maxTokens' | 'maxCost'>;
   /** From WS_*: the WebSocket endpoint's timings and limits; unset ones: DEFAULT_SUBSCRIPTION_LIMITS. */
@@ -133,6 +143,8 @@ export interface GatewayConfig {
 export interface CommandLineOverrides {
   /** `--supergraph <path|url>` */
   supergraph?: string | undefined;
+  /** `--workers <n|auto>` */
+  workers?: string | undefined;
 }
 
 /** A missing or malformed setting; the message names each offending variable. */
@@ -219,6 +231,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
   const problems = result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   const subgraphUrls = subgraphUrlOverrides(env.SUBGRAPH_URLS, env, problems);
   const supergraph = overrides.supergraph ?? env.SUPERGRAPH;
+  const workers = overrides.workers === undefined ? undefined : workerCount.safeParse(overrides.workers);
+  if (workers && !workers.success) problems.push('  --workers: must be a positive number or auto');
   if (supergraph && /^[a-z]+:\/\//i.test(supergraph) && !isHttpUrl(supergraph)) {
     problems.push(`  ${overrides.supergraph ? '--supergraph' : 'SUPERGRAPH'}: must be a file path or an http(s) URL`);
   }
@@ -248,6 +262,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
     host: parsed.HOST,
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
+    workers: workers?.data ?? parsed.GATEWAY_WORKERS ?? 1,
     gatewaySecret: parsed.GATEWAY_SECRET,
     supergraph: resolveSupergraphLocation(supergraph),
     supergraphPollIntervalMs: parsed.SUPERGRAPH_POLL_INTERVAL_MS,
@@ -271,6 +286,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
       perIp: perMinute(parsed.RATE_LIMIT_PER_IP),
       perAnonymousIp: perMinute(parsed.RATE_LIMIT_PER_ANONYMOUS_IP),
       perUser: perMinute(parsed.RATE_LIMIT_PER_USER),
+      ...(parsed.RATE_LIMIT_KEY_PREFIX ? { keyPrefix: parsed.RATE_LIMIT_KEY_PREFIX } : {}),
     },
     operationLimits: {
       maxDepth: limit(parsed.GRAPHQL_MAX_DEPTH),

@@ -90,6 +90,17 @@ export async function ensureDatabases(postgresUrl: string, names: readonly strin
   }
 }
 
+/** Runs one SQL query on the database at `url` (tests checking what was stored). */
+export async function queryDatabase<TRow extends Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<TRow[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<TRow>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
 /** Drops the databases (tests). */
 export async function dropDatabases(postgresUrl: string, names: readonly string[]): Promise<void> {
   const admin = new pg.Client({ connectionString: postgresUrl });

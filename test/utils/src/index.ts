@@ -22,7 +22,7 @@ export {
 export { buildServices, bundlePath } from './build.js';
 export { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
 export { startStack, type Stack, type StackOptions } from './stack.js';
-export { DEFAULT_CLUSTER_PORTS, dropDatabases, ensureDatabases, startCluster, type Cluster, type ClusterOptions, type ClusterProcess } from './cluster.js';
+export { DEFAULT_CLUSTER_PORTS, dropDatabases, ensureDatabases, queryDatabase, startCluster, type Cluster, type ClusterOptions, type ClusterProcess } from './cluster.js';
 export { startLoadBalancer, type LoadBalancer, type LoadBalancerOptions } from './load-balancer.js';
 export { startFederation, type Federation, type FederationOptions } from './federation.js';
 export { DEMO_USERS } from '@mega/subgraph-kit/demo';
