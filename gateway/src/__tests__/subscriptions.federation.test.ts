@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { startAccounts } from '@mega/accounts';
-import { createPgliteDatabase, ensureLocalCertificates, postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
+import { createPgliteDatabase, ensureLocalCertificates, freePort, postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
 import type { GraphQLFormattedError } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { SignJWT, type CryptoKey } from 'jose';
@@ -191,6 +191,21 @@ describe('subscriptions through the gateway (graphql-ws), with a chat probe, acc
     await expect.poll(() => second.results.length).toBe(2);
     second.stop();
     bobs.stop();
+    await expect.poll(() => chat.subscriptions).toBe(0);
+  });
+
+  it('opens a subscription on the next comms instance when the first refuses the connection, without the client noticing', async () => {
+    const down = `http://127.0.0.1:${await freePort()}/graphql`; // nothing listens there
+    // A fresh gateway's first pick is its first URL: the one that is down.
+    const gateway = await startGateway(chat.url, { subgraphUrls: { comms: [down, chat.url] } });
+    const client = connect(gateway.url, { authorization: `Bearer ${alice.token}` });
+    const received = collect(client, MESSAGE_ADDED, { conversationId: 'with-alice' });
+    await expect.poll(() => chat.subscriptions).toBe(1);
+    chat.publish(message('with-alice', alice.id, 'from the live instance'));
+    await expect.poll(() => received.results.length).toBe(1);
+    expect(received.results[0]?.errors).toBeUndefined();
+    expect(received.results[0]?.data).toMatchObject({ messageAdded: { body: 'from the live instance' } });
+    received.stop();
     await expect.poll(() => chat.subscriptions).toBe(0);
   });
 
