@@ -9,7 +9,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import type { GraphQLFormattedError } from 'graphql';
-import { METRICS_PATH, type MetricsOptions } from '@mega/subgraph-kit/metrics';
+import { METRICS_PATH } from '@mega/subgraph-kit/metrics';
 import { READINESS_CHECK_TIMEOUT_MS, readinessReport, runReadinessChecks, type ReadinessReport } from '@mega/subgraph-kit/readiness';
 import { createRedisProbe, type RedisProbe } from '@mega/subgraph-kit/redis';
 import { createTracing, type Tracing, type TracingOptions } from '@mega/subgraph-kit/tracing';
@@ -24,6 +24,7 @@ import {
 import type { GatewayContext } from './context.js';
 import { GatewayErrorCode, GatewayHttpError } from './errors.js';
 import { clientAddress } from './http/client-address.js';
+import { trackConnections } from './http/connection-drain.js';
 import { bodyWithGraphQLParams, graphQLParamsFromBody, graphQLParamsFromSearch, searchWithGraphQLParams } from './http/graphql-params.js';
 import { JSON_MEDIA_TYPE, notAcceptable, responseMediaType } from './http/media-types.js';
 import { readJsonBody } from './http/request-body.js';
@@ -34,7 +35,7 @@ import { useArmor, type ArmorOptions } from './plugins/armor.js';
 import { DEFAULT_DEVELOPMENT_CORS_ORIGINS, useCors, type CorsOptions } from './plugins/cors.js';
 import { useErrorMasking } from './plugins/error-masking.js';
 import { useOperationSelection } from './plugins/operation-selection.js';
-import { useMetrics } from './plugins/metrics.js';
+import { useMetrics, type GatewayMetricsOptions } from './plugins/metrics.js';
 import { usePersistedDocuments, type PersistedDocumentsOptions } from './plugins/persisted-documents.js';
 import { PLAYGROUND_PERSISTED_DOCUMENTS, usePlayground, type PlaygroundOptions } from './plugins/playground.js';
 import type { GatewayPlugin, GatewayRequest } from './plugins/plugin.js';
@@ -134,9 +135,9 @@ export interface GatewayOptions {
   playground?: PlaygroundOptions | false | undefined;
   /**
    * `GET /metrics` (Prometheus text) on the gateway's own port: whether it is served and the bearer
-   * token a scrape must carry. @default served to anyone who reaches the port (main.ts: see METRICS_ENABLED, METRICS_TOKEN)
+   * token a scrape must carry; in a cluster worker, where the cluster's totals come from. @default served to anyone who reaches the port (main.ts: see METRICS_ENABLED, METRICS_TOKEN)
    */
-  metrics?: MetricsOptions;
+  metrics?: Omit<GatewayMetricsOptions, 'webSockets'>;
   /**
    * OpenTelemetry traces: `@apollo/gateway`'s spans (`gateway.request`, `gateway.validate`,
    * `gateway.plan`, `gateway.execute`, `gateway.fetch`, `gateway.postprocessing`) through a global
@@ -169,6 +170,12 @@ export interface Gateway {
    * @throws when a file cannot be read or the key does not match; the previous certificate stays in use
    */
   reloadTls(): Promise<void>;
+  /**
+   * Before `stop()` when another process takes over the port (a rolling restart of workers): stops
+   * accepting connections and keeps answering on the open ones with `Connection: close` until they
+   * have closed, at most `timeoutMs` (@default `shutdownTimeoutMs`), so that no client request fails.
+   */
+  drain(timeoutMs?: number): Promise<void>;
 }
 
 const MIN_SECRET_LENGTH = 32;
@@ -270,6 +277,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   // HTTP, or HTTPS with `tls`: every route is served by this one server, and a WebSocket server
   // attaches to it (its 'upgrade' event), so WebSockets are WSS whenever TLS is on.
   const { server: httpServer, scheme, loadCredentials } = createGatewayServer(options.tls);
+  const connections = trackConnections(httpServer); // before the routes' 'request' listener: it sets Connection: close while draining
   let apollo: ApolloServer<GatewayContext> | undefined;
   let starting: Promise<GatewayAddress> | undefined;
   let stopping: Promise<void> | undefined;
@@ -542,5 +550,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       return stopping;
     },
     reloadTls: () => loadCredentials(),
+    drain: (timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS) => connections.drain(timeoutMs),
   };
 }

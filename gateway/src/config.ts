@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -29,6 +30,11 @@ const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
 const positiveInt = z.coerce.number().int().positive();
 /** A count where 0 turns the limit off; unset: the plugin's default. */
 const limitOrOff = z.coerce.number().int().min(0).optional();
+/** GATEWAY_WORKERS and `--workers`: a positive count or `auto` (one per core). */
+const workerCount = z
+  .string()
+  .regex(/^(auto|[1-9]\d*)$/, 'must be a positive number or auto')
+  .transform((value) => (value === 'auto' ? availableParallelism() : Number(value)));
 const flag = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1');
 
 const environment = z.object({
@@ -36,6 +42,7 @@ const environment = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(DEFAULT_PORT),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  GATEWAY_WORKERS: workerCount.optional(),
   GATEWAY_SECRET: z.string({ error: 'is required' }).min(32, 'must be at least 32 characters'),
   SUPERGRAPH: z.string().min(1).optional(),
   SUPERGRAPH_POLL_INTERVAL_MS: positiveInt.default(DEFAULT_SUPERGRAPH_POLL_INTERVAL_MS),
@@ -84,6 +91,8 @@ export interface GatewayConfig {
   host: string;
   port: number;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** GATEWAY_WORKERS or `--workers`: processes serving the port (node:cluster); 1: this process serves, no cluster. @default 1 */
+  workers: number;
   /** Shared with the subgraphs: signs the identity headers of every upstream request. */
   gatewaySecret: string;
   /** An absolute file path or an http(s) URL. */
@@ -134,6 +143,8 @@ export interface GatewayConfig {
 export interface CommandLineOverrides {
   /** `--supergraph <path|url>` */
   supergraph?: string | undefined;
+  /** `--workers <n|auto>` */
+  workers?: string | undefined;
 }
 
 /** A missing or malformed setting; the message names each offending variable. */
@@ -220,6 +231,8 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
   const problems = result.success ? [] : result.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
   const subgraphUrls = subgraphUrlOverrides(env.SUBGRAPH_URLS, env, problems);
   const supergraph = overrides.supergraph ?? env.SUPERGRAPH;
+  const workers = overrides.workers === undefined ? undefined : workerCount.safeParse(overrides.workers);
+  if (workers && !workers.success) problems.push('  --workers: must be a positive number or auto');
   if (supergraph && /^[a-z]+:\/\//i.test(supergraph) && !isHttpUrl(supergraph)) {
     problems.push(`  ${overrides.supergraph ? '--supergraph' : 'SUPERGRAPH'}: must be a file path or an http(s) URL`);
   }
@@ -249,6 +262,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
     host: parsed.HOST,
     port: parsed.PORT,
     logLevel: parsed.LOG_LEVEL,
+    workers: workers?.data ?? parsed.GATEWAY_WORKERS ?? 1,
     gatewaySecret: parsed.GATEWAY_SECRET,
     supergraph: resolveSupergraphLocation(supergraph),
     supergraphPollIntervalMs: parsed.SUPERGRAPH_POLL_INTERVAL_MS,

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_SUPERGRAPH_FILE, readGatewayConfig } from '../config.js';
@@ -12,6 +13,7 @@ describe('gateway configuration', () => {
       host: '127.0.0.1',
       port: 4000,
       logLevel: 'info',
+      workers: 1,
       gatewaySecret: SECRET,
       supergraph: DEFAULT_SUPERGRAPH_FILE,
       supergraphPollIntervalMs: 10_000,
@@ -155,5 +157,13 @@ describe('gateway configuration', () => {
       path.resolve('local.graphql'),
     );
     expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET }, { supergraph: 'ftp://x/y' })).toThrow(/--supergraph/);
+  });
+
+  it('takes the number of workers from --workers over GATEWAY_WORKERS, auto meaning one per core', () => {
+    expect(readGatewayConfig({ GATEWAY_SECRET: SECRET, GATEWAY_WORKERS: '3' }).workers).toBe(3);
+    expect(readGatewayConfig({ GATEWAY_SECRET: SECRET, GATEWAY_WORKERS: '3' }, { workers: '2' }).workers).toBe(2);
+    expect(readGatewayConfig({ GATEWAY_SECRET: SECRET, GATEWAY_WORKERS: 'auto' }).workers).toBe(availableParallelism());
+    expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET, GATEWAY_WORKERS: '0' })).toThrow(/GATEWAY_WORKERS: must be a positive number or auto/);
+    expect(() => readGatewayConfig({ GATEWAY_SECRET: SECRET }, { workers: 'many' })).toThrow(/--workers: must be a positive number or auto/);
   });
 });

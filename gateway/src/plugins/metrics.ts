@@ -6,12 +6,13 @@ import {
   errorCodes,
   GraphQLRequestMetrics,
   METRICS_PREFIX,
+  metricsJson,
   secondsSince,
   serveMetrics,
   type MetricsOptions,
   type OperationType,
 } from '@mega/subgraph-kit/metrics';
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type MetricObjectWithValues, type MetricValue, type Registry } from 'prom-client';
 import type { GatewayContext } from '../context.js';
 import type { GatewayPlugin } from './plugin.js';
 
@@ -34,9 +35,19 @@ export interface WebSocketUse {
   readonly subscriptions: number;
 }
 
+/** How the metrics of one cluster worker meet those of the others (implemented in `cluster/worker.ts`). */
+export interface ClusterMetrics {
+  /** Called once with this process's series as prom-client JSON: what it adds to the cluster's totals. */
+  contribute(local: () => Promise<MetricObjectWithValues<MetricValue<string>>[]>): void;
+  /** The whole cluster's series (every worker's, aggregated by the primary) as Prometheus text. */
+  text(): Promise<string>;
+}
+
 export interface GatewayMetricsOptions extends MetricsOptions {
   /** The WebSocket endpoint, read at each scrape; undefined: none (gauges at 0). */
   webSockets?: () => WebSocketUse | undefined;
+  /** In a cluster worker: `/metrics` serves the cluster's totals. @default this process's series only */
+  cluster?: ClusterMetrics | undefined;
 }
 
 /** The metrics plugin: an Apollo hook plus what the gateway's HTTP layer and data sources call. */
@@ -100,6 +111,9 @@ export function useMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics 
     },
   });
 
+  const cluster = options.cluster;
+  cluster?.contribute(() => metricsJson({ registry, service }));
+
   // By request id: Apollo Server runs each operation on a shallow copy of the context.
   const byRequestId = new Map<string, TrackedRequest>();
   const byResponse = new WeakMap<ServerResponse, TrackedRequest>();
@@ -124,7 +138,7 @@ export function useMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics 
     countEdgeError(res, code) {
       byResponse.get(res)?.errorCodes.push(code);
     },
-    serve: (req, res) => serveMetrics({ registry, service }, options.token, req, res),
+    serve: (req, res) => serveMetrics({ registry, service, text: cluster && (() => cluster.text()) }, options.token, req, res),
     apollo: {
       async requestDidStart({ contextValue }) {
         const tracked = byRequestId.get(contextValue.requestId);

@@ -34,6 +34,7 @@ export {
   GraphQLRequestMetrics,
   METRICS_PATH,
   METRICS_PREFIX,
+  metricsJson,
   metricsText,
   MIN_METRICS_TOKEN_LENGTH,
   OTHER_OPERATIONS,

@@ -3,7 +3,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /** Where the gateway and every subgraph serve their metrics (Prometheus text format). */
 export const METRICS_PATH = '/metrics';
@@ -95,13 +95,24 @@ export interface MetricsSource {
   registry: Registry;
   /** The `service` label of every series, Node's default metrics included. */
   service: string;
+  /** What `/metrics` serves instead of `metricsText(source)`, e.g. the aggregate of a cluster's workers. @default metricsText */
+  text?: (() => Promise<string>) | undefined;
+}
+
+function mergedRegistry(source: MetricsSource): Registry {
+  const merged = Registry.merge([source.registry, processRegistry()]);
+  merged.setDefaultLabels({ service: source.service });
+  return merged;
 }
 
 /** The Prometheus text of `source.registry` followed by the process's default metrics, all labelled with the service. */
 export async function metricsText(source: MetricsSource): Promise<string> {
-  const merged = Registry.merge([source.registry, processRegistry()]);
-  merged.setDefaultLabels({ service: source.service });
-  return merged.metrics();
+  return mergedRegistry(source).metrics();
+}
+
+/** The same series as `metricsText`, as prom-client's JSON: what a cluster worker hands to its primary to aggregate (`AggregatorRegistry.aggregate`). */
+export async function metricsJson(source: MetricsSource): Promise<MetricObjectWithValues<MetricValue<string>>[]> {
+  return mergedRegistry(source).getMetricsAsJSON();
 }
 
 /** Seconds since `started` (a `performance.now()`). */
@@ -229,7 +240,7 @@ export async function serveMetrics(source: MetricsSource, token: string | undefi
       return refuse(401, 'UNAUTHENTICATED', 'Send the metrics token: Authorization: Bearer <METRICS_TOKEN>.', { 'www-authenticate': 'Bearer realm="metrics"' });
     }
   }
-  const text = await metricsText(source);
+  const text = await (source.text ?? (() => metricsText(source)))();
   res.writeHead(200, { 'content-type': source.registry.contentType, 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
   res.end(req.method === 'HEAD' ? undefined : text);
 }
