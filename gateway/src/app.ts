@@ -229,8 +229,23 @@ export function createGateway(options: GatewayOptions): Gateway {
       return options.jwksUrl ?? (accounts ? jwksUrlFromAccountsUrl(accounts) : undefined);
     },
     // Through the subgraph pool: an accounts subgraph that requires a client certificate gets it.
-    fetch: (url, init) =>
-      pool.fetch(url, { method: init.method, headers: Object.fromEntries(init.headers) }, options.auth?.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS) as unknown as Promise<Response>,
+    // Every accounts instance serves the same keys: one that cannot be reached is marked down and the keys are fetched from another.
+    fetch: async (url, init) => {
+      const send = (target: string) =>
+        pool.fetch(target, { method: init.method, headers: Object.fromEntries(init.headers) }, options.auth?.jwksTimeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS) as unknown as Promise<Response>;
+      const accounts = instances.get('accounts');
+      const instance = accounts?.balanced ? accounts.urls.find((each) => new URL(each).origin === new URL(url).origin) : undefined;
+      if (!accounts || !instance) return send(url);
+      try {
+        return await send(url);
+      } catch (error) {
+        accounts.markDown(instance, 'token keys unreachable');
+        const other = accounts.pick(new Set([instance]));
+        if (!other) throw error;
+        const { pathname, search } = new URL(url);
+        return send(new URL(pathname + search, other).toString());
+      }
+    },
     logger: logger.child({ plugin: 'auth' }),
   });
   const corsOptions = options.cors ?? { origins: development ? DEFAULT_DEVELOPMENT_CORS_ORIGINS : [] };

@@ -3,13 +3,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/index.js';
-import { eventually, postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
+import { writeFile } from 'node:fs/promises';
+import { startAccounts } from '@mega/accounts';
+import { eventually, freePort, postGraphQL, TEST_GATEWAY_SECRET } from '@mega/test-utils';
 import { graphql, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../app.js';
 import { composeSupergraph } from '../compose.js';
 import { mayResend } from '../upstream/resend-safety.js';
-import { memoryLogger, temporaryFolder } from './support/harness.js';
+import { accountsSdl, memoryLogger, temporaryFolder } from './support/harness.js';
 
 const SDL = `
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.5", import: ["@key"])
@@ -108,7 +110,6 @@ describe('a subgraph with two instances behind the gateway', () => {
 
   beforeAll(async () => {
     [one, two, folder] = await Promise.all([startInstance('one'), startInstance('two'), temporaryFolder()]);
-    const { writeFile } = await import('node:fs/promises');
     await writeFile(folder.file('supergraph.graphql'), composeSupergraph([{ name: 'things', url: 'http://unused.invalid/graphql', sdl: SDL }]));
   });
   afterAll(async () => {
@@ -118,7 +119,9 @@ describe('a subgraph with two instances behind the gateway', () => {
 
   it('spreads requests round-robin, keeps answering while one instance is stopped, and uses it again once it is back', async () => {
     const url = await gatewayFor([one.url, two.url]);
-    const ask = () => postGraphQL<{ instance: string }>(url, { query: '{ instance }' });
+    let asked = 0;
+    // Each with its own operation name: identical queries in flight at once would share one fetch.
+    const ask = () => postGraphQL<{ instance: string }>(url, { query: `query Ask${(asked += 1)} { instance }` });
     const first = await Promise.all([ask(), ask(), ask(), ask()]);
     expect(first.map((result) => result.data?.instance).sort()).toEqual(['one', 'one', 'two', 'two']);
 
@@ -160,6 +163,33 @@ describe('a subgraph with two instances behind the gateway', () => {
       expect(one.queries).toBe(queriesOfOne + 1);
     } finally {
       two.resetAfterReading = false;
+    }
+  });
+});
+
+describe('two accounts instances, the first one down', () => {
+  it('verifies access tokens with the keys of the instance that answers', async () => {
+    const [accounts, folder] = await Promise.all([startAccounts({ port: 0, gatewaySecret: TEST_GATEWAY_SECRET, database: {} }), temporaryFolder()]);
+    const gateways: Gateway[] = [];
+    try {
+      await writeFile(folder.file('supergraph.graphql'), composeSupergraph([{ name: 'accounts', url: accounts.url, sdl: await accountsSdl() }]));
+      const start = async (subgraphUrls: Record<string, string | string[]>) => {
+        const gateway = createGateway({ port: 0, gatewaySecret: TEST_GATEWAY_SECRET, supergraph: folder.file('supergraph.graphql'), subgraphUrls, logger: memoryLogger().logger });
+        gateways.push(gateway);
+        return (await gateway.start()).url;
+      };
+      const signedUp = await postGraphQL<{ signUp: { accessToken: string; user: { id: string } } }>(await start({}), {
+        query: 'mutation($input: SignUpInput!) { signUp(input: $input) { accessToken user { id } } }',
+        variables: { input: { email: 'keys@example.com', password: 'correct horse battery', handle: 'keys', displayName: 'Keys' } },
+      });
+      const down = `http://127.0.0.1:${await freePort()}/graphql`;
+      // The gateway's first token check asks the first accounts instance for the keys: it is down.
+      const url = await start({ accounts: [down, accounts.url] });
+      const me = await postGraphQL<{ me: { id: string } }>(url, { query: '{ me { id } }' }, { authorization: `Bearer ${signedUp.data!.signUp.accessToken}` });
+      expect(me).toMatchObject({ status: 200, data: { me: { id: signedUp.data!.signUp.user.id } } });
+    } finally {
+      await Promise.all(gateways.map((gateway) => gateway.stop()));
+      await Promise.all([accounts.stop(), folder.remove()]);
     }
   });
 });
