@@ -8,6 +8,7 @@ import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphFetchFailure, SubgraphFetchMetrics } from '../plugins/metrics.js';
 import type { ConnectionPool } from './connection-pool.js';
+import { InFlightFetches } from './in-flight-fetches.js';
 import { mayResend } from './resend-safety.js';
 import type { SubgraphInstances } from './subgraph-instances.js';
 
@@ -27,6 +28,11 @@ export interface SignedDataSourceOptions {
   metrics?: SubgraphFetchMetrics | undefined;
   /** Send W3C `traceparent` of the active span (`gateway.fetch`) so the subgraph's spans join the trace. @default false */
   propagateTraceContext?: boolean | undefined;
+  /**
+   * Identical queries in flight at the same moment (same body, same user and client address)
+   * share one request to the subgraph (`InFlightFetches`); never mutations. @default true
+   */
+  shareInFlightQueries?: boolean | undefined;
 }
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
@@ -123,7 +129,13 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       );
       return pool.fetch(url, { ...init, headers: { ...headers, ...signed } }, timeoutMs);
     };
-    this.fetcher = ((url: string, init: FetchInit = {}) => (instances?.balanced ? sendToInstances(instances, send, init) : send(url, init))) as unknown as Fetcher;
+    const sendOnce = (url: string, init: FetchInit) => (instances?.balanced ? sendToInstances(instances, send, init) : send(url, init));
+    const inFlight = options.shareInFlightQueries === false ? undefined : new InFlightFetches();
+    this.fetcher = ((url: string, init: FetchInit = {}) => {
+      if (!inFlight) return sendOnce(url, init);
+      const identity = `${init.headers?.[IdentityHeader.user] ?? ''}\n${init.headers?.[IdentityHeader.clientIp] ?? ''}`;
+      return inFlight.fetch(url, init.body, identity, () => sendOnce(url, init));
+    }) as unknown as Fetcher;
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): ReturnType<RemoteGraphQLDataSource<GatewayContext>['process']> {
