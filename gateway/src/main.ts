@@ -52,12 +52,13 @@ function superviseCluster(config: GatewayConfig, logger: Logger): void {
 
 /** One gateway in this process: the only one (GATEWAY_WORKERS=1), or a cluster worker. */
 async function serve(config: GatewayConfig): Promise<void> {
+  // First: a stop the primary sends while this worker starts is kept until it can be honoured.
+  const primary = cluster.isWorker ? connectToPrimary() : undefined;
 
   // Before @apollo/gateway is loaded: it reports usage to Apollo unless this is set.
   disableApolloTelemetryByDefault();
   const { createGateway } = await import('./app.js');
 
-  const primary = cluster.isWorker ? connectToPrimary() : undefined;
   const logger = cluster.worker ? createLogger(config.logLevel).child({ worker: cluster.worker.id, pid: process.pid }) : createLogger(config.logLevel);
   const gateway = createGateway({
     port: config.port,
@@ -88,15 +89,6 @@ async function serve(config: GatewayConfig): Promise<void> {
     logger,
   });
 
-  try {
-    await gateway.start();
-  } catch (error) {
-    logger.fatal({ err: error }, 'gateway failed to start');
-    await gateway.stop();
-    process.exit(1);
-  }
-  primary?.ready();
-
   let stopping = false;
   /** `drain` first when another worker takes over the port (a rolling restart). */
   const shutdown = (why: Record<string, unknown>, drain: boolean) => {
@@ -114,15 +106,24 @@ async function serve(config: GatewayConfig): Promise<void> {
     if (stopping) process.exit(1);
     shutdown({ signal }, false);
   };
-  process.on('SIGTERM', onSignal);
   if (primary) {
     // A terminal's Ctrl-C reaches the whole process group: the primary stops its workers itself.
     process.on('SIGINT', () => undefined);
     primary.onStop((drain) => stopping || shutdown({ by: 'primary', drain }, drain));
     process.on('disconnect', () => stopping || shutdown({ by: 'primary gone' }, false));
-  } else {
-    process.on('SIGINT', onSignal);
   }
+
+  try {
+    await gateway.start();
+  } catch (error) {
+    logger.fatal({ err: error }, 'gateway failed to start');
+    await gateway.stop();
+    process.exit(1);
+  }
+  primary?.ready();
+
+  process.on('SIGTERM', onSignal);
+  if (!primary) process.on('SIGINT', onSignal);
 
   // SIGHUP after renewing TLS_CERT_FILE/TLS_KEY_FILE: new connections get the new certificate, no restart.
   if (config.tls) {

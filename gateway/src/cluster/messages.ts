@@ -5,6 +5,8 @@ export type WorkerMetricsJson = MetricObjectWithValues<MetricValue<string>>[];
 
 /** What a worker tells the primary over the cluster's IPC channel. */
 export type WorkerMessage =
+  /** The worker listens to the primary's messages (a stop sent before this is sent again). */
+  | { mega: 'hello' }
   /** The gateway listens and has its supergraph: the primary may retire the worker it replaces. */
   | { mega: 'ready' }
   /** A scrape of /metrics reached this worker: it asks for the cluster's totals. */

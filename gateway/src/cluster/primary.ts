@@ -51,6 +51,10 @@ interface Slot {
 }
 
 interface Tracked {
+  /** It said hello: messages sent to it now reach it. */
+  listening: boolean;
+  /** What the primary asked of it: sent again on its hello when asked before. */
+  stopRequest?: { drain: boolean } | undefined;
   ready: boolean;
   /** The primary asked it to stop (or it is a new worker of a rolling restart): its exit is no crash. */
   retiring: boolean;
@@ -81,6 +85,7 @@ export function superviseWorkers(options: WorkerSupervisorOptions): WorkerSuperv
     const worker = cluster.fork();
     let markReady!: () => void;
     const state: Tracked = {
+      listening: false,
       ready: false,
       retiring: false,
       readyOnce: new Promise<void>((resolve) => (markReady = resolve)),
@@ -90,6 +95,10 @@ export function superviseWorkers(options: WorkerSupervisorOptions): WorkerSuperv
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       onMessage(worker, message);
+      if (message.mega === 'hello') {
+        state.listening = true;
+        if (state.stopRequest) send(worker, { mega: 'stop', drain: state.stopRequest.drain });
+      }
       if (message.mega === 'ready') {
         state.ready = true;
         markReady();
@@ -138,6 +147,7 @@ export function superviseWorkers(options: WorkerSupervisorOptions): WorkerSuperv
 
   function onMessage(worker: Worker, message: WorkerMessage): void {
     switch (message.mega) {
+      case 'hello':
       case 'ready':
         return;
       case 'metrics': {
@@ -156,10 +166,10 @@ export function superviseWorkers(options: WorkerSupervisorOptions): WorkerSuperv
     }
   }
 
-  /** Every connected worker's series, aggregated (counters and histograms summed, gauges as prom-client's `aggregator` says); a worker that does not answer within METRICS_COLLECT_TIMEOUT_MS is left out. */
+  /** Every listening worker's series, aggregated (counters and histograms summed, gauges as prom-client's `aggregator` says); a worker that does not answer within METRICS_COLLECT_TIMEOUT_MS is left out. */
   async function clusterMetrics(): Promise<string> {
     const id = nextCollection++;
-    const waiting = new Set([...tracked.keys()].filter((worker) => worker.isConnected()));
+    const waiting = new Set([...tracked].filter(([worker, state]) => state.listening && worker.isConnected()).map(([worker]) => worker));
     const responses: WorkerMetricsJson[] = [];
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, METRICS_COLLECT_TIMEOUT_MS);
@@ -183,8 +193,9 @@ export function superviseWorkers(options: WorkerSupervisorOptions): WorkerSuperv
     const state = tracked.get(worker);
     if (!state) return true;
     state.retiring = true;
-    if (worker.isConnected()) send(worker, { mega: 'stop', drain });
-    else worker.process.kill('SIGTERM');
+    state.stopRequest = { drain };
+    if (!worker.isConnected()) worker.process.kill('SIGTERM');
+    else if (state.listening) send(worker, { mega: 'stop', drain });
     const timer = setTimeout(() => {
       logger.warn({ pid: worker.process.pid }, 'gateway worker did not stop in time; killing it');
       worker.process.kill('SIGKILL');

@@ -21,6 +21,8 @@ export function connectToPrimary(): PrimaryLink {
   };
   let local: (() => Promise<WorkerMetricsJson>) | undefined;
   let stopHandler: ((drain: boolean) => void) | undefined;
+  /** A stop that came before `onStop`: honoured as soon as there is a handler. */
+  let stopRequested: { drain: boolean } | undefined;
   const pending = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>();
   let nextId = 0;
 
@@ -28,11 +30,13 @@ export function connectToPrimary(): PrimaryLink {
     if (!isPrimaryMessage(message)) return;
     handle(message);
   });
+  send({ mega: 'hello' });
 
   function handle(message: PrimaryMessage): void {
     switch (message.mega) {
       case 'stop':
-        stopHandler?.(message.drain);
+        if (stopHandler) stopHandler(message.drain);
+        else stopRequested = { drain: message.drain };
         return;
       case 'metrics-collect':
         void (local?.() ?? Promise.resolve([])).then(
@@ -74,6 +78,7 @@ export function connectToPrimary(): PrimaryLink {
     ready: () => send({ mega: 'ready' }),
     onStop(handler) {
       stopHandler = handler;
+      if (stopRequested) handler(stopRequested.drain);
     },
   };
 }

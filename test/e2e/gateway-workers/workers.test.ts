@@ -114,6 +114,8 @@ describe('gateway workers (--workers 2): one port served by a cluster of gateway
   let gateway: GatewayProcess;
   /** Started with the others (it fails on its own time): a supergraph file that does not exist. */
   let broken: GatewayProcess;
+  /** Started with the others and sent SIGTERM while its workers start. */
+  let stoppedEarly: GatewayProcess;
 
   beforeAll(async () => {
     [federation] = await Promise.all([startFederation(), buildServices(['gateway'])]);
@@ -132,11 +134,14 @@ describe('gateway workers (--workers 2): one port served by a cluster of gateway
     };
     gateway = launchGateway(['--workers', '2'], env);
     broken = launchGateway(['--workers', '2'], { ...env, PORT: String(await freePort()), SUPERGRAPH: '/nonexistent/supergraph.graphql' });
+    stoppedEarly = launchGateway(['--workers', '2'], { ...env, PORT: String(await freePort()) });
+    await eventually(() => expect(stoppedEarly.find('starting gateway workers')).toHaveLength(1), 30_000);
+    stoppedEarly.child.kill('SIGTERM');
     await eventually(() => expect(gateway.find('gateway workers ready')).toHaveLength(1), 60_000);
   });
 
   afterAll(async () => {
-    for (const each of [gateway, broken]) {
+    for (const each of [gateway, broken, stoppedEarly]) {
       if (!each || each.child.exitCode !== null || each.child.signalCode !== null) continue;
       each.child.kill('SIGKILL');
       for (const line of each.find('gateway listening')) if (line.pid && isAlive(line.pid)) process.kill(line.pid, 'SIGKILL');
@@ -194,6 +199,11 @@ describe('gateway workers (--workers 2): one port served by a cluster of gateway
     expect(gateway.find('gateway stopped').map((line) => line.worker).sort()).toEqual(expect.arrayContaining([4, 5]));
     expect(workers.filter((line) => isAlive(line.pid!))).toEqual([]);
     await expect(queryOnNewConnection(port)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('stops workers that are still starting on SIGTERM, and exits with 0', async () => {
+    expect(await stoppedEarly.exited).toEqual([0, null]);
+    expect(stoppedEarly.find('gateway worker did not stop in time; killing it')).toEqual([]);
   });
 
   it('gives up with exit code 1 when workers keep failing to start', async () => {
