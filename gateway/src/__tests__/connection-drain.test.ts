@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { Agent, createServer, request, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { trackConnections } from '../http/connection-drain.js';
 
@@ -54,6 +54,32 @@ describe('draining connections (a rolling restart of workers)', () => {
       expect(performance.now() - started).toBeGreaterThanOrEqual(90);
     } finally {
       agent.destroy();
+      server.closeAllConnections();
+    }
+  });
+
+  it('does not wait for connections upgraded to WebSockets, and adds no upgrade listener of its own to a server without one', async () => {
+    const server = createServer();
+    const connections = trackConnections(server);
+    expect(server.listenerCount('upgrade')).toBe(0); // Node then answers upgrade requests as plain HTTP, as before
+    const upgraded: Socket[] = [];
+    server.on('upgrade', (_req, socket: Socket) => {
+      upgraded.push(socket);
+      socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    try {
+      client.write('GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+      await once(client, 'data');
+      expect(upgraded).toHaveLength(1);
+      const started = performance.now();
+      await connections.drain(5_000);
+      expect(performance.now() - started).toBeLessThan(1_000);
+      expect(client.destroyed).toBe(false);
+    } finally {
+      client.destroy();
       server.closeAllConnections();
     }
   });

@@ -32,7 +32,14 @@ export function trackConnections(server: HttpServer): ConnectionDrain {
     open.add(socket);
     socket.once('close', () => forget(socket));
   });
-  server.on('upgrade', (req: IncomingMessage) => forget(req.socket)); // a WebSocket now: the subscription server closes it
+  // A socket upgraded to a WebSocket is no HTTP connection any more (the subscription server closes it).
+  // Only alongside another 'upgrade' listener: with none, Node answers upgrade requests as plain HTTP.
+  let watchingUpgrades = false;
+  server.on('newListener', (event: string | symbol) => {
+    if (event !== 'upgrade' || watchingUpgrades) return;
+    watchingUpgrades = true;
+    server.on('upgrade', (req: IncomingMessage) => forget(req.socket));
+  });
   server.on('request', (_req: IncomingMessage, res) => {
     if (draining) res.setHeader('connection', 'close');
   });
