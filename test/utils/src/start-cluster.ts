@@ -6,7 +6,9 @@
  * processes' own ports are 4010-4014 (instance 1: gateway, accounts, comms, media, commerce) and
  * 4020-4024 (instance 2). POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) must
  * allow creating databases; REDIS_URL defaults to redis://127.0.0.1:6379; INSTANCES to 2.
- * No web here: `pnpm start` serves it. Ctrl-C stops every process.
+ * The web shell (SHELL_PORT, 5173) and the mini-apps (from MINI_APPS_PORT, 5174) are built when
+ * stale and served as by `pnpm start`, talking to the load balancer; WEB=0 leaves them out.
+ * Ctrl-C stops every process.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -16,6 +18,8 @@ import { DEMO_USERS } from '@mega/subgraph-kit/demo';
 import { startCluster } from './cluster.js';
 import { formatLogLine } from './log-format.js';
 import { REPO_ROOT } from './services.js';
+import { buildWebApps, hashWebApp, listMiniApps, PLAYGROUND_DIR, SHELL_DIR, webBuildDir } from './web-build.js';
+import { serveWebApps, type WebServers } from './web-servers.js';
 
 const started = performance.now();
 const dataDir = path.resolve(REPO_ROOT, process.env.DATA_DIR ?? '.data/cluster');
@@ -38,6 +42,31 @@ async function developmentSecret(): Promise<string> {
   return secret;
 }
 
+/** A port from the environment, or its default. */
+const port = (name: string, fallback: number) => {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    console.error(`${name}: "${value}" is not a port`);
+    process.exit(1);
+  }
+  return Number(value);
+};
+const webOn = !['0', 'false'].includes(process.env.WEB ?? '');
+const shellPort = port('SHELL_PORT', 5173);
+const miniAppsPort = port('MINI_APPS_PORT', 5174);
+const miniApps = webOn ? listMiniApps() : [];
+const shellOrigins = [`http://127.0.0.1:${shellPort}`, `http://localhost:${shellPort}`];
+// The web builds (only what changed) while the processes start; the gateways serve the playground from where its build will be.
+const webBuilds = webOn ? buildWebApps([SHELL_DIR, ...miniApps.map((pkg) => pkg.dir), PLAYGROUND_DIR], { onBuild: (dir) => console.log(`Building ${path.relative(REPO_ROOT, dir)} (its build is missing or stale)…`) }) : undefined;
+webBuilds?.catch(() => undefined); // awaited below
+const webEnv: Record<string, string> = webOn
+  ? {
+      CORS_ORIGINS: [...shellOrigins, ...(process.env.CORS_ORIGINS ?? '').split(',').filter(Boolean)].join(','),
+      PLAYGROUND_DIR: webBuildDir(PLAYGROUND_DIR, await hashWebApp(PLAYGROUND_DIR)),
+    }
+  : {};
+
 const color = process.stdout.isTTY;
 const names: string[] = [];
 const cluster = await startCluster({
@@ -48,6 +77,7 @@ const cluster = await startCluster({
   redisUrl,
   instances,
   defaultPorts: true,
+  env: webEnv,
   onLine: (name, line) => {
     if (!names.includes(name)) names.push(name);
     console.log(formatLogLine(name, names.indexOf(name), line, color));
@@ -57,13 +87,30 @@ const cluster = await startCluster({
   process.exit(1);
 });
 
+let web: WebServers | undefined;
+if (webBuilds) {
+  try {
+    const [shell, ...remotes] = await webBuilds;
+    web = await serveWebApps({
+      shellOutDir: shell!.outDir,
+      shellPort,
+      gatewayUrl: cluster.url,
+      remotes: miniApps.map((pkg, index) => ({ pkg, outDir: remotes[index]!.outDir, port: miniAppsPort + index })),
+    });
+  } catch (error) {
+    console.error(`\nThe web failed to build or start: ${(error as Error).message}`);
+    await cluster.stop();
+    process.exit(1);
+  }
+}
+
 const bold = (text: string) => (color ? `\x1b[1m${text}\x1b[0m` : text);
 const seconds = ((performance.now() - started) / 1000).toFixed(1);
 console.log(`
 ${bold('Mega App cluster is running')} (${instances} of each process, started in ${seconds} s)
 
-  GraphQL API      ${bold(cluster.url)}  (load balancer: HTTP and WebSocket, round-robin over the gateways)
-${cluster.processes.map((each) => `  ${each.name.padEnd(16)} ${each.url}`).join('\n')}
+${web ? `  Web app          ${bold(`${web.shellUrl}/`)}\n` : ''}  GraphQL API      ${bold(cluster.url)}  (load balancer: HTTP and WebSocket, round-robin over the gateways)
+${web ? `  Playground       ${new URL('/playground/', cluster.url).toString()}\n` : ''}${cluster.processes.map((each) => `  ${each.name.padEnd(16)} ${each.url}`).join('\n')}
   PostgreSQL       ${Object.values(cluster.databaseUrls).join(', ')}
   Redis            ${redisUrl}
 
@@ -83,6 +130,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     if (stopping) process.exit(1);
     stopping = true;
     console.log('\nStopping…');
-    cluster.stop().then(() => process.exit(0));
+    Promise.all([web?.stop(), cluster.stop()]).then(() => process.exit(0));
   });
 }
