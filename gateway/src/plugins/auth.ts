@@ -15,6 +15,14 @@ export const JWKS_PATH = '/.well-known/jwks.json';
 export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 /** How long fetching the key set may take. @default 5000 ms */
 export const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+/**
+ * How long a verified token is taken as verified without checking its signature again (never past
+ * its `exp`). Bounds how long a token signed with a key the accounts subgraph has since withdrawn
+ * keeps working. @default 60 seconds
+ */
+export const DEFAULT_VERIFIED_TOKEN_TTL_MS = 60_000;
+/** Verified tokens remembered at most (the oldest is forgotten first). */
+const VERIFIED_TOKENS_MAX = 10_000;
 
 /** The key set of the accounts subgraph at `accountsUrl` (any URL on its origin). */
 export function jwksUrlFromAccountsUrl(accountsUrl: string): string {
@@ -50,6 +58,12 @@ export interface AuthOptions {
   jwksTimeoutMs?: number;
   /** Downloads the key set; the gateway passes its subgraph connection pool, so upstream (mutual) TLS applies. @default global fetch */
   fetch?: FetchImplementation | undefined;
+  /**
+   * A token verified once is taken as verified for this long (by its exact string, against the
+   * same key set URL), and never once its `exp` has passed: repeated requests with one token skip
+   * the signature check. 0: verify every time. @default DEFAULT_VERIFIED_TOKEN_TTL_MS
+   */
+  verifiedTokenTtlMs?: number;
   logger: Logger;
 }
 
@@ -90,9 +104,21 @@ export function useAuth(options: AuthOptions): GatewayPlugin & { readonly verify
   const issuer = options.issuer ?? DEFAULT_TOKEN_ISSUER;
   const audience = options.audience ?? DEFAULT_TOKEN_AUDIENCE;
   const keySets = new Map<string, JWTVerifyGetKey>();
+  const verifiedTokenTtlMs = options.verifiedTokenTtlMs ?? DEFAULT_VERIFIED_TOKEN_TTL_MS;
+  /** Tokens verified lately, by key set URL and token: the answer, and until when it may be reused. */
+  const verified = new Map<string, { token: VerifiedAccessToken; until: number }>();
 
-  function keySet(): JWTVerifyGetKey | undefined {
-    const url = typeof options.jwksUrl === 'function' ? options.jwksUrl() : options.jwksUrl;
+  function remember(key: string, token: VerifiedAccessToken): void {
+    if (verifiedTokenTtlMs <= 0) return;
+    if (verified.size >= VERIFIED_TOKENS_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(key, { token, until: Math.min(token.expiresAt, Date.now() + verifiedTokenTtlMs) });
+  }
+
+  function jwksUrl(): string | undefined {
+    return typeof options.jwksUrl === 'function' ? options.jwksUrl() : options.jwksUrl;
+  }
+
+  function keySet(url: string | undefined): JWTVerifyGetKey | undefined {
     if (!url) return undefined;
     let keys = keySets.get(url);
     if (!keys) {
@@ -106,7 +132,12 @@ export function useAuth(options: AuthOptions): GatewayPlugin & { readonly verify
   }
 
   const verifyToken: VerifyAccessToken = async (token, requestId) => {
-    const keys = keySet();
+    const url = jwksUrl();
+    const key = `${url}\n${token}`;
+    const known = verified.get(key);
+    if (known && Date.now() < known.until) return known.token;
+    if (known) verified.delete(key);
+    const keys = keySet(url);
     if (!keys) {
       logger.error('no JWKS URL: set JWKS_URL or include an accounts subgraph in the supergraph');
       throw keysUnavailable();
@@ -120,7 +151,9 @@ export function useAuth(options: AuthOptions): GatewayPlugin & { readonly verify
         requiredClaims: ['sub', 'exp'],
         clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
       });
-      return { userId: payload.sub as string, expiresAt: (payload.exp as number) * 1000 };
+      const result = { userId: payload.sub as string, expiresAt: (payload.exp as number) * 1000 };
+      remember(key, result);
+      return result;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError && TOKEN_PROBLEMS.has(error.code)) {
         logger.debug({ reason: error.code, requestId }, 'refused an access token');
