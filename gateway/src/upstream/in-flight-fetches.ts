@@ -10,8 +10,10 @@
  * parsed on its own, since the gateway merges fetched entities into its result objects.
  */
 
-/** The part of a fetch `Response` that `RemoteGraphQLDataSource` and the data source read. */
-export interface UpstreamResponse {
+import type { UpstreamResponse } from './connection-pool.js';
+
+/** The part of a fetch `Response` that `RemoteGraphQLDataSource` reads, its body already in. */
+export interface ReadUpstreamResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -22,17 +24,10 @@ export interface UpstreamResponse {
   json(): Promise<unknown>;
 }
 
-interface FetchedResponse {
-  ok: boolean;
-  status: number;
-  statusText: string;
-  url: string;
-  headers: { get(name: string): string | null };
-  text(): Promise<string>;
-}
+type FetchedResponse = Pick<UpstreamResponse, 'ok' | 'status' | 'statusText' | 'url' | 'headers' | 'text'>;
 
 /** A response whose body was read whole; each `json()` parses it anew. */
-class BufferedResponse implements UpstreamResponse {
+class BufferedResponse implements ReadUpstreamResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
@@ -82,8 +77,8 @@ export class InFlightFetches {
    * whose body is read.
    * @param identity who asks (user id and client address): only the same identity shares an answer
    */
-  fetch(url: string, body: string | undefined, identity: string, send: () => Promise<FetchedResponse>): Promise<UpstreamResponse> {
-    if (!isShareableQuery(body)) return send().then(read).then(({ from, content }) => new BufferedResponse(from, content));
+  fetch(url: string, body: string | undefined, identity: string, send: () => Promise<FetchedResponse>): Promise<ReadUpstreamResponse> {
+    if (!isShareableQuery(body)) return readWhole(send());
     const key = `${url}\n${identity}\n${body}`;
     let shared = this.pending.get(key);
     if (!shared) {
@@ -94,6 +89,12 @@ export class InFlightFetches {
     }
     return shared.then(({ from, content }) => new BufferedResponse(from, content));
   }
+}
+
+/** The response with its body read whole (for a request that is not shared). */
+export async function readWhole(response: Promise<FetchedResponse>): Promise<ReadUpstreamResponse> {
+  const { from, content } = await read(await response);
+  return new BufferedResponse(from, content);
 }
 
 async function read(from: FetchedResponse): Promise<{ from: FetchedResponse; content: string }> {

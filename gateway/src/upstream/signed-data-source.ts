@@ -7,8 +7,8 @@ import type { GatewayContext } from '../context.js';
 import { subgraphRequestFailed, subgraphUnavailable } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { SubgraphFetchFailure, SubgraphFetchMetrics } from '../plugins/metrics.js';
-import type { ConnectionPool } from './connection-pool.js';
-import { InFlightFetches } from './in-flight-fetches.js';
+import type { ConnectionPool, UpstreamResponse } from './connection-pool.js';
+import { InFlightFetches, readWhole } from './in-flight-fetches.js';
 import { mayResend } from './resend-safety.js';
 import type { SubgraphInstances } from './subgraph-instances.js';
 
@@ -37,7 +37,7 @@ export interface SignedDataSourceOptions {
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetchInit = { method?: string; headers?: Record<string, string>; body?: string };
-type Send = (url: string, init: FetchInit) => ReturnType<ConnectionPool['fetch']>;
+type Send = (url: string, init: FetchInit) => Promise<UpstreamResponse>;
 
 /** Statuses by which an instance says it cannot serve now (a proxy's or its own, e.g. while it stops). */
 const FAILOVER_STATUSES = new Set([502, 503, 504]);
@@ -78,14 +78,15 @@ async function sendToInstances(instances: SubgraphInstances, send: Send, init: F
     instances.markDown(target, `HTTP ${response.status}`);
     const next = another(mayResend(init.body));
     if (!next) return response;
-    await response.body?.cancel();
+    await response.discard();
     target = next;
   }
 }
 
-/** undici's `fetch failed` hides the socket error's code in `cause`. */
+/** The socket error's code: on the error itself (undici's request API), or in `cause` (its `fetch failed`). */
 function networkErrorCode(error: unknown): string | undefined {
-  const cause = (error as { cause?: { code?: unknown } } | undefined)?.cause;
+  const { code, cause } = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+  if (typeof code === 'string') return code;
   return typeof cause?.code === 'string' ? cause.code : undefined;
 }
 
@@ -127,12 +128,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
         },
         { method: init.method ?? 'POST', path: new URL(url).pathname + new URL(url).search, body: init.body ?? '' },
       );
-      return pool.fetch(url, { ...init, headers: { ...headers, ...signed } }, timeoutMs);
+      return pool.request(url, { ...init, headers: { ...headers, ...signed } }, timeoutMs);
     };
     const sendOnce = (url: string, init: FetchInit) => (instances?.balanced ? sendToInstances(instances, send, init) : send(url, init));
     const inFlight = options.shareInFlightQueries === false ? undefined : new InFlightFetches();
     this.fetcher = ((url: string, init: FetchInit = {}) => {
-      if (!inFlight) return sendOnce(url, init);
+      if (!inFlight) return readWhole(sendOnce(url, init));
       const identity = `${init.headers?.[IdentityHeader.user] ?? ''}\n${init.headers?.[IdentityHeader.clientIp] ?? ''}`;
       return inFlight.fetch(url, init.body, identity, () => sendOnce(url, init));
     }) as unknown as Fetcher;
@@ -189,8 +190,8 @@ function failureReason(error: Error, response: { status: number; ok: boolean } |
   return response ? 'bad_response' : 'network';
 }
 
-/** `ECONNREFUSED`, `TimeoutError`, ... for the logs (undici hides the code in `cause`). */
+/** `ECONNREFUSED`, `TimeoutError`, ... for the logs (undici's `fetch` hides the code in `cause`). */
 function describeNetworkError(error: Error): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.name;
+  return networkErrorCode(error) ?? cause?.message ?? error.name;
 }
