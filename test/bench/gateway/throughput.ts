@@ -44,14 +44,16 @@ const { values: flags } = parseArgs({
     gateways: { type: 'string', default: GATEWAY_NAMES.join(',') },
     out: { type: 'string', default: path.join(REPO_ROOT, 'docs/benchmarks') },
     profile: { type: 'string' },
+    ours: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
 });
 if (flags.help) {
   console.log(`pnpm bench:gateway [--duration s=20] [--warmup s=5] [--connections n=32] [--workers n=1]
-  [--scenarios ${SCENARIO_NAMES.join(',')}] [--gateways ${GATEWAY_NAMES.join(',')}] [--out dir=docs/benchmarks] [--profile dir]
---profile writes V8 CPU profiles of each gateway process to <dir>/<scenario>-<gateway>/.`);
+  [--scenarios ${SCENARIO_NAMES.join(',')}] [--gateways ${GATEWAY_NAMES.join(',')}] [--out dir=docs/benchmarks] [--profile dir] [--ours bundle.mjs]
+--profile writes V8 CPU profiles of each gateway process to <dir>/<scenario>-<gateway>/.
+--ours runs that build of our gateway (e.g. one of an earlier commit) instead of building gateway/dist/main.mjs.`);
   process.exit(0);
 }
 const DURATION = Number(flags.duration);
@@ -238,7 +240,7 @@ async function startGateway(name: GatewayName, scenario: Scenario): Promise<{ ur
       RATE_LIMIT_PER_USER: '1000000000',
     });
   }
-  const script = { mega: bundlePath('gateway'), hive: path.join(here, '../subscriptions/hive-gateway.ts'), apollo: path.join(here, 'apollo-gateway.ts') }[name];
+  const script = { mega: flags.ours ?? bundlePath('gateway'), hive: path.join(here, '../subscriptions/hive-gateway.ts'), apollo: path.join(here, 'apollo-gateway.ts') }[name];
   const profile = flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.join(flags.profile, `${scenario.name}-${name}`)}`] : [];
   const args =
     WORKERS > 1
@@ -339,7 +341,7 @@ const versionOf = async (pkg: string) => {
 };
 
 const loadBefore = os.loadavg();
-await buildServices(['gateway']);
+if (!flags.ours) await buildServices(['gateway']);
 const results: Result[] = [];
 for (const scenarioName of SCENARIOS) {
   const scenario = scenarioName === 'domain' ? await domainScenario() : await federationScenario();
