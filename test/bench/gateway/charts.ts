@@ -1,7 +1,12 @@
 /**
  * SVG bar charts of the gateway throughput results (no chart library): one group of bars per
- * scenario, one bar per gateway, its value written above it.
+ * scenario, one bar per gateway, its value written above it. `throughput.ts` draws them after a
+ * run; `tsx test/bench/gateway/charts.ts [docs/benchmarks/gateway-throughput.json]` draws them
+ * again from a results file, beside it.
  */
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface BarChart {
   title: string;
@@ -17,7 +22,7 @@ export interface BarChart {
 
 const COLORS = ['#2563eb', '#db2777', '#6b7280', '#16a34a', '#ea580c'];
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const format = (value: number) => (value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
+const format = (value: number) => (value >= 100 || Number.isInteger(value) ? Math.round(value).toLocaleString('en-US') : value.toFixed(1));
 
 /** A round axis maximum at or above `max`: 1, 2 or 5 times a power of ten. */
 function niceMax(max: number): number {
@@ -69,4 +74,35 @@ export function renderBarChart(chart: BarChart): string {
   });
   parts.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#374151"/>`, '</svg>', '');
   return parts.join('\n');
+}
+
+/** What the charts read of a results file (`gateway-throughput.json`). */
+export interface ThroughputRun {
+  settings: { connections: number; workers: number };
+  results: { scenario: string; gateway: string; rps: number; p99: number }[];
+}
+
+/** The gateways' names in the charts. */
+export const GATEWAY_LABELS: Record<string, string> = { mega: 'Mega gateway', hive: 'Hive Gateway', apollo: 'plain Apollo' };
+
+/** Writes `gateway-throughput-rps.svg` and `gateway-throughput-p99.svg` into `dir`. */
+export async function writeThroughputCharts(run: ThroughputRun, dir: string): Promise<void> {
+  const groups = [...new Set(run.results.map((r) => r.scenario))];
+  const series = [...new Set(run.results.map((r) => GATEWAY_LABELS[r.gateway] ?? r.gateway))];
+  const valueOf = (key: 'rps' | 'p99') => (group: string, label: string) =>
+    run.results.find((r) => r.scenario === group && (GATEWAY_LABELS[r.gateway] ?? r.gateway) === label)?.[key];
+  const { workers, connections } = run.settings;
+  await writeFile(
+    path.join(dir, 'gateway-throughput-rps.svg'),
+    renderBarChart({ title: `Requests per second (higher is better), ${workers} worker${workers > 1 ? 's' : ''}`, unit: 'req/s', groups, series, value: valueOf('rps') }),
+  );
+  await writeFile(
+    path.join(dir, 'gateway-throughput-p99.svg'),
+    renderBarChart({ title: `p99 latency (lower is better), ${connections} connections`, unit: 'ms', groups, series, value: valueOf('p99') }),
+  );
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const file = process.argv[2] ?? 'docs/benchmarks/gateway-throughput.json';
+  await writeThroughputCharts(JSON.parse(await readFile(file, 'utf8')) as ThroughputRun, path.dirname(file));
 }

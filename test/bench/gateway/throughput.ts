@@ -25,14 +25,13 @@ import { composeSupergraph } from '@mega/gateway';
 import { buildServices, bundlePath, freePort, REPO_ROOT } from '@mega/test-utils';
 import { expectedData, QUERY as FEDERATION_QUERY } from '../federation-shape/data.js';
 import type { FederationShapeWorld } from '../federation-shape/subgraphs.js';
-import { renderBarChart } from './charts.js';
+import { GATEWAY_LABELS as LABELS, writeThroughputCharts } from './charts.js';
 import type { DomainSubgraphReady } from './domain-subgraph.js';
 
 const GATEWAY_NAMES = ['mega', 'hive', 'apollo'] as const;
 const SCENARIO_NAMES = ['domain', 'federation'] as const;
 type GatewayName = (typeof GATEWAY_NAMES)[number];
 type ScenarioName = (typeof SCENARIO_NAMES)[number];
-const LABELS: Record<GatewayName, string> = { mega: 'Mega gateway', hive: 'Hive Gateway', apollo: 'plain Apollo' };
 
 const { values: flags } = parseArgs({
   options: {
@@ -384,18 +383,7 @@ const run = {
 
 await mkdir(flags.out, { recursive: true });
 await writeFile(path.join(flags.out, 'gateway-throughput.json'), `${JSON.stringify(run, null, 2)}\n`);
-const groups = SCENARIOS;
-const series = GATEWAYS.map((name) => LABELS[name]);
-const valueOf = (key: 'rps' | 'p99') => (group: string, label: string) =>
-  results.find((r) => r.scenario === group && LABELS[r.gateway] === label)?.[key];
-await writeFile(
-  path.join(flags.out, 'gateway-throughput-rps.svg'),
-  renderBarChart({ title: `Requests per second (higher is better), ${WORKERS} worker${WORKERS > 1 ? 's' : ''}`, unit: 'req/s', groups, series, value: valueOf('rps') }),
-);
-await writeFile(
-  path.join(flags.out, 'gateway-throughput-p99.svg'),
-  renderBarChart({ title: `p99 latency (lower is better), ${CONNECTIONS} connections`, unit: 'ms', groups, series, value: valueOf('p99') }),
-);
+await writeThroughputCharts(run, flags.out);
 
 console.log(`\n${run.machine.cpus} × ${run.machine.cpuModel}, ${run.machine.memoryGiB} GiB, Node ${process.version}; load average before ${run.machine.loadAverageBefore.join(' ')}`);
 console.log(`${DURATION} s of load after ${WARMUP} s of warm-up, ${CONNECTIONS} connections, ${WORKERS} worker(s) per gateway\n`);
