@@ -2,8 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { federation } from '@module-federation/vite';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 import { SHARED } from '@mega/mini-app-sdk/federation';
 import type { LoadDeferredSharesOptions } from './src/load-deferred-shares';
+import { PWA_ICONS, pwaIcons } from './pwa-icons';
 
 /**
  * The shared packages the shell's first paint (the sign-in page, the home page) runs: its
@@ -93,5 +95,29 @@ export default defineConfig({
     federation({ name: 'shell', dts: false, shareStrategy: 'loaded-first', shared: SHARED, runtimePlugins: [deferredSharesPlugin] }),
     deferShares(DEFERRED_SHARES),
     preloadOwnChunksWhole(),
+    pwaIcons(),
+    // The service worker (src/sw.ts, built to /sw.js) and the web app manifest (shell-web/README.md,
+    // "Offline and installable"). Registered by src/app-updates.ts in production builds only.
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
+      injectRegister: false,
+      registerType: 'prompt',
+      devOptions: { enabled: false },
+      injectManifest: { globPatterns: ['**/*.{js,css,html,png,svg,webmanifest}'], maximumFileSizeToCacheInBytes: 4 * 1024 * 1024 },
+      manifest: {
+        id: '/',
+        name: 'Mega App',
+        short_name: 'Mega',
+        description: 'Chat, media and shopping in one app.',
+        start_url: '/',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#1f5fd6',
+        background_color: '#f4f5f7',
+        icons: PWA_ICONS.map((icon) => ({ ...icon })),
+      },
+    }),
   ],
 });

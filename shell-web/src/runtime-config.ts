@@ -10,9 +10,14 @@ export interface RuntimeConfig {
    * @default false
    */
   apolloDevtools: boolean;
+  /**
+   * The service worker that keeps the shell and the mini-apps' code for offline starts (./sw.ts).
+   * `false` unregisters it from every browser that loads this config (a kill switch). @default true
+   */
+  serviceWorker: boolean;
 }
 
-const DEFAULTS: RuntimeConfig = { gatewayUrl: 'http://127.0.0.1:4000/graphql', registryUrl: '/registry.json', apolloDevtools: false };
+const DEFAULTS: RuntimeConfig = { gatewayUrl: 'http://127.0.0.1:4000/graphql', registryUrl: '/registry.json', apolloDevtools: false, serviceWorker: true };
 
 /** `/config.json` over the defaults; the defaults alone when it is missing or unreadable. */
 export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
@@ -24,6 +29,7 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
       gatewayUrl: typeof given.gatewayUrl === 'string' ? given.gatewayUrl : DEFAULTS.gatewayUrl,
       registryUrl: typeof given.registryUrl === 'string' ? given.registryUrl : DEFAULTS.registryUrl,
       apolloDevtools: given.apolloDevtools === true,
+      serviceWorker: given.serviceWorker !== false,
     };
   } catch {
     return DEFAULTS;
