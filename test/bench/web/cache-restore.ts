@@ -60,7 +60,7 @@ const round = (value: number) => Math.round(value);
 async function main() {
   await using web = await startWeb({ remotes: ['chat'] });
   const browser = await web.browser();
-  const context = await browser.newContext();
+  const context = await browser.newContext({ serviceWorkers: 'block' }); // its page.route of config.json must see every load
   const page = await context.newPage();
   page.setDefaultTimeout(30_000);
   // The shell registers its client where the Apollo devtools (and this script) find it.

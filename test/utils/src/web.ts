@@ -44,8 +44,12 @@ export interface Web extends Omit<WebServers, 'stop'> {
   appUrl(id: string): string;
   /** The harness's Chromium, launched on first use and closed by `stop()`. */
   browser(): Promise<Browser>;
-  /** A page in a fresh browser context (its own storage: another user), with a 20 s default timeout. */
-  newPage(): Promise<Page>;
+  /**
+   * A page in a fresh browser context (its own storage: another user), with a 20 s default timeout.
+   * The shell's service worker is blocked unless `serviceWorkers: 'allow'` (test/e2e/shell/offline-shell.test.ts):
+   * with a worker, `page.route` no longer sees the requests it answers.
+   */
+  newPage(options?: { serviceWorkers?: 'allow' | 'block' }): Promise<Page>;
   /** Signs `page` in through the shell's sign-in form and waits for the signed-in shell. @default user DEMO_USERS.alice */
   signIn(page: Page, user?: { email: string; password: string }): Promise<void>;
   /** Closes the browser, the servers and the federation. Idempotent. */
@@ -138,8 +142,8 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
       startRemote: servers.startRemote,
       deployRemote: servers.deployRemote,
       browser: getBrowser,
-      newPage: async () => {
-        const context = await (await getBrowser()).newContext();
+      newPage: async ({ serviceWorkers = 'block' } = {}) => {
+        const context = await (await getBrowser()).newContext({ serviceWorkers });
         const page = await context.newPage();
         page.setDefaultTimeout(20_000);
         return page;

@@ -1,0 +1,240 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { accessTokenFor, buildWebApp, CHROMIUM_LAUNCH_OPTIONS, DEMO_USERS, eventually, queryAs, REPO_ROOT, serveStatic, startWeb, type StaticServer, type Web } from '@mega/test-utils';
+import { DIRECT_CONVERSATIONS_QUERY, directConversationId, thread } from '../chat/chat-pages.js';
+
+/**
+ * A copy of the shop whose catalogue link reads "All products": its next release. Kept at a fixed
+ * path with the same bytes every run, so that its build is cached like the others (web-build.ts).
+ */
+async function buildShopNext(): Promise<string> {
+  const source = path.join(REPO_ROOT, 'remotes/shop');
+  const dir = path.join(REPO_ROOT, 'node_modules/.cache/mega-web-variants/shop-next');
+  await rm(path.join(dir, 'src'), { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await cp(path.join(source, 'src'), path.join(dir, 'src'), { recursive: true });
+  for (const file of ['package.json', 'vite.config.ts']) await cp(path.join(source, file), path.join(dir, file));
+  if (!existsSync(path.join(dir, 'node_modules'))) await symlink(path.join(source, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
+  const app = path.join(dir, 'src/app.tsx');
+  const code = await readFile(app, 'utf8');
+  if (!code.includes("label: 'Catalogue'")) throw new Error('remotes/shop/src/app.tsx no longer has the "Catalogue" label this test changes');
+  await writeFile(app, code.replace("label: 'Catalogue'", "label: 'All products'"));
+  return (await buildWebApp(dir)).outDir;
+}
+
+/** Cache Storage as the page's origin sees it: cache names and every stored URL. Run in the page (test/ is typed for Node). */
+const CACHE_STORAGE = `(async () => {
+  const all = {};
+  for (const name of await caches.keys()) all[name] = (await (await caches.open(name)).keys()).map((request) => request.url);
+  return all;
+})()`;
+const cacheStorage = (page: Page) => page.evaluate<Record<string, string[]>>(CACHE_STORAGE);
+/** Every cache the shell saved in IndexedDB (`mega-cache`/`caches`, cache-persistor.ts), as one text; never creates the database (the shell's store would then be missing). */
+const SAVED_DATA = `indexedDB.databases().then((databases) => !databases.some((database) => database.name === 'mega-cache') ? '' : new Promise((resolve) => {
+  const open = indexedDB.open('mega-cache');
+  open.onsuccess = () => {
+    const request = open.result.transaction('caches').objectStore('caches').getAll();
+    request.onsuccess = () => { open.result.close(); resolve(request.result.map((saved) => saved.data).join('\\n')); };
+    request.onerror = () => resolve('');
+  };
+  open.onerror = () => resolve('');
+}))`;
+/** Whether the shell's service worker controls the page. */
+const controlled = (page: Page) => page.waitForFunction('navigator.serviceWorker.controller !== null', undefined, { timeout: 20_000 });
+/** What an open page does when the connection comes back (app-updates.ts): looks for new versions. */
+const checkForUpdates = (page: Page) => page.evaluate("window.dispatchEvent(new Event('online'))");
+
+/**
+ * The shell's service worker (shell-web/src/sw.ts): installable, starts with no network at all
+ * with the mini-apps opened before, and offers new versions of a mini-app, run whole once accepted.
+ */
+describe('the installable, offline shell', () => {
+  let web: Web;
+  let shopNext: StaticServer;
+  let nextOutDir: string;
+  /** The registry's shop URL when set (a release served elsewhere); as generated otherwise. */
+  let shopManifestUrl: string | undefined;
+  const tokens: Record<string, string> = {};
+  const asUser = <T,>(user: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) => queryAs<T>(web.gatewayUrl, tokens[user]!, query, variables);
+  const openApp = async (page: Page, title: string) => {
+    await page.getByRole('navigation', { name: 'Mini-apps' }).getByRole('link', { name: new RegExp(title) }).click();
+    await page.getByRole('heading', { level: 1, name: title }).waitFor();
+  };
+
+  beforeAll(async () => {
+    const [started, shopNextOutDir] = await Promise.all([
+      startWeb({
+        remotes: ['chat', 'shop'],
+        registry: (generated) => ({ ...generated, apps: generated.apps.map((app) => (app.id === 'shop' && shopManifestUrl ? { ...app, manifestUrl: shopManifestUrl } : app)) }),
+      }),
+      buildShopNext(),
+    ]);
+    web = started;
+    nextOutDir = shopNextOutDir;
+    shopNext = await serveStatic({ root: nextOutDir, cors: true });
+    for (const user of ['alice', 'bob'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
+  }, 300_000);
+  afterAll(async () => {
+    await shopNext?.close();
+    await web?.stop();
+  });
+
+  it('has no installability errors in Chromium', async () => {
+    // A persistent profile: Playwright's other contexts are incognito ones, which Chromium never installs from.
+    const profile = await mkdtemp(path.join(tmpdir(), 'mega-install-'));
+    const context = await chromium.launchPersistentContext(profile, { ...CHROMIUM_LAUNCH_OPTIONS, args: [...CHROMIUM_LAUNCH_OPTIONS.args] });
+    try {
+      const page = context.pages()[0] ?? (await context.newPage());
+      await page.goto(`${web.shellUrl}/`);
+      await controlled(page);
+      const cdp = await context.newCDPSession(page);
+      await expect(cdp.send('Page.getInstallabilityErrors')).resolves.toEqual({ installabilityErrors: [] });
+      const manifest = await fetch(`${web.shellUrl}/manifest.webmanifest`);
+      expect(manifest.headers.get('content-type')).toBe('application/manifest+json');
+      expect(await manifest.json()).toMatchObject({ name: 'Mega App', display: 'standalone', start_url: '/' });
+      expect((await fetch(`${web.shellUrl}/sw.js`)).headers.get('cache-control')).toBe('no-cache');
+    } finally {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    }
+  });
+
+  it('starts with no network at all: the shell, chat and the shop from the cache with their data; a message written then is sent once when the network is back', { timeout: 120_000 }, async () => {
+    const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
+    const { products } = await asUser<{ products: { edges: { node: { title: string } }[] } }>('alice', '{ products(first: 3) { edges { node { title } } } }');
+    const titles = products.edges.map(({ node }) => node.title);
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    const context = page.context();
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+
+    // Online, once: a conversation in chat, the shop's catalogue.
+    await openApp(page, 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
+    const lastMessage = (await thread(page).getByRole('listitem').last().innerText()).trim().split('\n').at(-1)!;
+    await openApp(page, 'Shop');
+    for (const title of titles) await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title }).waitFor();
+    const chatOrigin = `http://127.0.0.1:${web.remotes.get('chat')!.port}/`;
+    const shopOrigin = `http://127.0.0.1:${web.remotes.get('shop')!.port}/`;
+    await eventually(async () => {
+      const saved = await page.evaluate<string>(SAVED_DATA);
+      for (const text of [lastMessage, ...titles]) expect(saved).toContain(JSON.stringify(text).slice(1, -1));
+      const stored = Object.entries(await cacheStorage(page));
+      for (const origin of [chatOrigin, shopOrigin]) expect(stored.some(([name, urls]) => name.startsWith('mega-mini-app:') && urls.includes(`${origin}remoteEntry.js`) && urls.includes(`${origin}mf-manifest.json`))).toBe(true);
+    });
+
+    const body = `Written offline ${Date.now()}`;
+    const sent = async () =>
+      (await asUser<{ conversation: { messages: { edges: { node: { body: string } }[] } } }>('bob', 'query($id: ID!) { conversation(id: $id) { messages(first: 100) { edges { node { body } } } } }', { id: conversationId })).conversation.messages.edges.filter(({ node }) => node.body === body);
+
+    // No network at all: every request of the page and of its service worker fails, the mini-apps' servers are down too.
+    const refused: string[] = [];
+    await context.route('**/*', (route) => {
+      refused.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    let offline = true;
+    await page.routeWebSocket(web.gatewayUrl.replace(/^http/, 'ws'), (socket) => (offline ? socket.close({ code: 1013, reason: 'offline' }) : socket.connectToServer()));
+    await web.stopRemote('chat');
+    await web.stopRemote('shop');
+    try {
+    await page.goto(`${web.appUrl('chat')}/c/${encodeURIComponent(conversationId)}`);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Offline' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
+    const input = page.getByRole('textbox', { name: 'Message' });
+    await input.fill(body);
+    await input.press('Enter');
+    await thread(page).locator('li.chat-message', { hasText: body }).getByText('Sending…').waitFor();
+    await openApp(page, 'Shop');
+    for (const title of titles) await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title }).waitFor();
+    expect(await sent()).toHaveLength(0);
+    // Back to the conversation (its subscription reconnects the socket once the network is back).
+    await page.goBack();
+    await thread(page).locator('li.chat-message', { hasText: body }).getByText('Sending…').waitFor();
+    // The worker did ask the network first (and was refused) before answering from its cache.
+    expect(refused).toEqual(expect.arrayContaining([`${chatOrigin}mf-manifest.json`, `${shopOrigin}mf-manifest.json`]));
+    } finally {
+      // The network is back.
+      await context.unrouteAll();
+      offline = false;
+      await web.startRemote('chat');
+      await web.startRemote('shop');
+    }
+
+    // The message goes once.
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Online' }).waitFor({ timeout: 60_000 });
+    await eventually(async () => expect(await sent()).toHaveLength(1), 40_000);
+
+    // Nothing of the user's is in Cache Storage: no GraphQL, nothing of the gateway, no media files.
+    const gatewayOrigin = new URL(web.gatewayUrl).origin;
+    for (const urls of Object.values(await cacheStorage(page))) for (const url of urls) expect(url.startsWith(gatewayOrigin) || url.includes('/graphql') || url.includes('/files/')).toBe(false);
+    expect(await sent()).toHaveLength(1);
+    await context.close();
+  });
+
+  it('offers a new release of a mini-app to an open page, and once accepted runs it whole; a rollback is offered the same way', { timeout: 120_000 }, async () => {
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    // Not the gateway's answers (the persisted-operation protocol's first try is a 400 here).
+    page.on('console', (message) => message.type() === 'error' && !message.location().url.startsWith(web.gatewayUrl) && errors.push(message.text()));
+    const requested: string[] = [];
+    page.on('request', (request) => requested.push(request.url()));
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+    await openApp(page, 'Shop');
+    const catalogue = (label: string) => page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name: label });
+    await catalogue('Catalogue').waitFor();
+    const banner = page.getByRole('status', { name: 'Update' });
+    const oldOrigin = `http://127.0.0.1:${web.remotes.get('shop')!.port}/`;
+    const newOrigin = `${shopNext.origin}/`;
+
+    // Released elsewhere, the registry moved to it: the open page is offered it once the worker has it.
+    shopManifestUrl = `${newOrigin}mf-manifest.json`;
+    await checkForUpdates(page);
+    await banner.getByText('New version available').waitFor();
+    await expect(catalogue('Catalogue').count()).resolves.toBe(1);
+    errors.length = 0;
+    requested.length = 0;
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await catalogue('All products').waitFor();
+    const shopRequests = requested.filter((url) => url.startsWith(oldOrigin) || url.startsWith(newOrigin));
+    expect(shopRequests.filter((url) => url.startsWith(oldOrigin))).toEqual([]);
+    expect(shopRequests).toEqual(expect.arrayContaining([`${newOrigin}mf-manifest.json`, `${newOrigin}remoteEntry.js`]));
+    expect(shopRequests.some((url) => /\/assets\/app-[\w-]+\.js$/.test(url))).toBe(true);
+    expect(errors).toEqual([]);
+
+    // Rolled back in the registry: offered again, and the old release (kept by the worker) runs whole.
+    shopManifestUrl = undefined;
+    await checkForUpdates(page);
+    await banner.getByText('New version available').waitFor();
+    requested.length = 0;
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await catalogue('Catalogue').waitFor();
+    expect(requested.filter((url) => url.startsWith(newOrigin))).toEqual([]);
+    expect(requested.some((url) => url === `${oldOrigin}remoteEntry.js`)).toBe(true);
+
+    // Deployed at the same URL (manifest and remote entry keep their names): offered, then the new entry and chunks, none of the old ones.
+    const oldOutDir = web.remotes.get('shop')!.outDir;
+    await web.deployRemote('shop', nextOutDir);
+    await checkForUpdates(page);
+    await banner.getByText('New version available').waitFor();
+    errors.length = 0;
+    requested.length = 0;
+    await banner.getByRole('button', { name: 'Reload' }).click();
+    await catalogue('All products').waitFor();
+    const assets = requested.filter((url) => url.startsWith(`${oldOrigin}assets/`)).map((url) => url.slice(oldOrigin.length));
+    expect(assets.length).toBeGreaterThan(0);
+    for (const asset of assets) expect(existsSync(path.join(nextOutDir, asset)), asset).toBe(true);
+    expect(assets.filter((asset) => !existsSync(path.join(oldOutDir, asset)))).toEqual(expect.arrayContaining([expect.stringMatching(/^assets\/app-[\w-]+\.js$/)]));
+    expect(errors).toEqual([]);
+    await web.deployRemote('shop', oldOutDir);
+    await page.context().close();
+  });
+});
