@@ -111,7 +111,7 @@ export class MiniAppCode {
   learnRegistry(registry: unknown): { id: string; manifestUrl: string }[] {
     const apps = (registry as { apps?: { id?: unknown; manifestUrl?: unknown }[] } | null)?.apps ?? [];
     const listed = apps.filter((app): app is { id: string; manifestUrl: string } => typeof app.id === 'string' && typeof app.manifestUrl === 'string');
-    for (const app of listed) this.#bases.set(baseOf(app.manifestUrl), app.manifestUrl);
+    for (const app of listed) if (baseOf(app.manifestUrl) !== `${self.location.origin}/`) this.#bases.set(baseOf(app.manifestUrl), app.manifestUrl);
     return listed;
   }
 
@@ -126,6 +126,8 @@ export class MiniAppCode {
 
   /** Answers a mini-app's manifest: network-first; the page is pinned to the version it got. */
   async manifest(request: Request, clientId: string, manifestUrl: string): Promise<Response> {
+    // A mini-app at the root of the shell's own origin would take in the shell's files: not kept.
+    if (baseOf(manifestUrl) === `${self.location.origin}/`) return fetch(request);
     this.#bases.set(baseOf(manifestUrl), manifestUrl);
     let version: string | undefined;
     try {

@@ -64,9 +64,10 @@ registerRoute(
   },
 );
 
-// The mini-apps' code, by version.
+// The mini-apps' code, by version: on their own origins, or on the shell's under a path of their own
+// (deploy/docker/nginx.conf serves them at /apps/<name>/); the shell's own files were matched above.
 registerRoute(
-  ({ url, request }) => request.destination !== 'document' && !miniApps.excluded(url) && url.origin !== self.location.origin && (url.pathname.endsWith('/mf-manifest.json') || url.pathname.endsWith('.js') || url.pathname.endsWith('.css') || url.pathname.endsWith('.json')),
+  ({ url, request }) => request.destination !== 'document' && !miniApps.excluded(url) && (url.pathname.endsWith('/mf-manifest.json') || url.pathname.endsWith('.js') || url.pathname.endsWith('.css') || url.pathname.endsWith('.json')),
   async ({ request, event, url }) => {
     const clientId = (event as FetchEvent).clientId;
     const manifestUrl = await miniApps.manifestFor(url);
