@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
 import { Agent } from 'undici';
-import { buildServices, bundlePath } from './build.js';
+import { buildServices } from './build.js';
 import { startLoadBalancer, type LoadBalancer } from './load-balancer.js';
 import { freePorts } from './ports.js';
-import { REPO_ROOT, SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
-import { waitForReady } from './stack.js';
+import { SERVICES, SUBGRAPHS, type ServiceName } from './services.js';
+import { spawnService, terminateChild, waitForReady } from './stack.js';
 
 /** `pnpm start:cluster`'s ports: the load balancer on the gateway's usual 4000, instance n's processes on 40n0 (gateway) to 40n4 (commerce). */
 export const DEFAULT_CLUSTER_PORTS = {
@@ -71,8 +69,6 @@ export interface Cluster {
   stop(timeoutMs?: number): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
-
-const MAX_LOG_LINES = 400;
 
 /** Creates each database that does not exist yet. */
 export async function ensureDatabases(postgresUrl: string, names: readonly string[]): Promise<void> {
@@ -161,14 +157,9 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const processes: ClusterProcess[] = [];
   const children = new Map<string, ChildProcess>();
   const launch = async ({ service, name, index }: (typeof layout)[number]) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', bundlePath(service)], {
-      cwd: REPO_ROOT,
-      env: envFor(service, name, index),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // own process group: a terminal's Ctrl-C reaches only the launcher, which stops each child once
-    });
-    children.set(name, child);
     const logs: string[] = [];
+    const child = spawnService(service, envFor(service, name, index), logs, (line) => options.onLine?.(name, line));
+    children.set(name, child);
     processes.push({
       name,
       service,
@@ -180,25 +171,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
       logs,
       kill: () => terminate(name, 'SIGKILL', 0),
     });
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream! }).on('line', (line) => {
-        logs.push(line);
-        if (logs.length > MAX_LOG_LINES) logs.shift();
-        options.onLine?.(name, line);
-      });
-    }
     await waitForReady(`${origin(name)}/readyz`, child, options.readyTimeoutMs ?? 120_000, name, probes);
   };
 
-  const terminate = async (name: string, signal: NodeJS.Signals, timeoutMs: number) => {
-    const child = children.get(name);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const terminate = (name: string, signal: NodeJS.Signals, timeoutMs: number) => terminateChild(children.get(name), signal, timeoutMs);
 
   let loadBalancer: LoadBalancer | undefined;
   let stopped: Promise<void> | undefined;

@@ -76,6 +76,33 @@ export interface Stack {
 
 const MAX_LOG_LINES = 400;
 
+/**
+ * Starts a service's bundle (`pnpm build`'s) as a process of its own group (a terminal's Ctrl-C
+ * reaches only the launcher, which stops each child once), keeping its last lines in `logs` and
+ * handing each line to `onLine`.
+ */
+export function spawnService(service: ServiceName, env: NodeJS.ProcessEnv, logs: string[], onLine?: (line: string) => void): ChildProcess {
+  const child = spawn(process.execPath, ['--enable-source-maps', bundlePath(service)], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on('line', (line) => {
+      logs.push(line);
+      if (logs.length > MAX_LOG_LINES) logs.shift();
+      onLine?.(line);
+    });
+  }
+  return child;
+}
+
+/** Sends `signal` and waits until the process exits, with SIGKILL after `timeoutMs`; nothing when it has exited. */
+export async function terminateChild(child: ChildProcess | undefined, signal: NodeJS.Signals, timeoutMs: number): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  await exited;
+  clearTimeout(timer);
+}
+
 /** Polls `url` until it answers 2xx; fails early when `child` exits. */
 export async function waitForReady(url: string, child: ChildProcess, timeoutMs: number, service: string, dispatcher: Agent): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -165,33 +192,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   });
 
   const launch = async (service: ServiceName) => {
-    const child = spawn(process.execPath, ['--enable-source-maps', bundlePath(service)], {
-      cwd: REPO_ROOT,
-      env: envFor(service),
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true, // own process group: a terminal's Ctrl-C reaches only the launcher, which stops each child once
-    });
+    const child = spawnService(service, envFor(service), logs[service], (line) => options.onLine?.(service, line));
     children.set(service, child);
-    for (const stream of [child.stdout, child.stderr]) {
-      createInterface({ input: stream! }).on('line', (line) => {
-        const buffer = logs[service];
-        buffer.push(line);
-        if (buffer.length > MAX_LOG_LINES) buffer.shift();
-        options.onLine?.(service, line);
-      });
-    }
     await waitForReady(`${origin(service)}/readyz`, child, options.readyTimeoutMs ?? 120_000, service, probes);
   };
 
-  const terminate = async (service: ServiceName, signal: NodeJS.Signals, timeoutMs: number) => {
-    const child = children.get(service);
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    await exited;
-    clearTimeout(timer);
-  };
+  const terminate = (service: ServiceName, signal: NodeJS.Signals, timeoutMs: number) => terminateChild(children.get(service), signal, timeoutMs);
 
   let web: WebServers | undefined;
   let stopped: Promise<void> | undefined;

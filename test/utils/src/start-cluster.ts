@@ -10,12 +10,10 @@
  * stale and served as by `pnpm start`, talking to the load balancer; WEB=0 leaves them out.
  * Ctrl-C stops every process.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { DEMO_USERS } from '@mega/subgraph-kit/demo';
 import { startCluster } from './cluster.js';
+import { demoLoginLines, developmentSecret, portFromEnv, stopOnCtrlC, webEnabled } from './launcher.js';
 import { formatLogLine } from './log-format.js';
 import { REPO_ROOT } from './services.js';
 import { buildWebApps, hashWebApp, listMiniApps, PLAYGROUND_DIR, SHELL_DIR, webBuildDir } from './web-build.js';
@@ -32,29 +30,9 @@ if (!Number.isInteger(instances) || instances < 1 || instances > 9) {
   process.exit(1);
 }
 
-/** A development-only secret for gateway-to-subgraph signatures, made once and kept under the data folder. */
-async function developmentSecret(): Promise<string> {
-  if (process.env.GATEWAY_SECRET) return process.env.GATEWAY_SECRET;
-  const file = path.join(dataDir, 'gateway-secret');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
-
-/** A port from the environment, or its default. */
-const port = (name: string, fallback: number) => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
-    console.error(`${name}: "${value}" is not a port`);
-    process.exit(1);
-  }
-  return Number(value);
-};
-const webOn = !['0', 'false'].includes(process.env.WEB ?? '');
-const shellPort = port('SHELL_PORT', 5173);
-const miniAppsPort = port('MINI_APPS_PORT', 5174);
+const webOn = webEnabled();
+const shellPort = portFromEnv('SHELL_PORT', 5173);
+const miniAppsPort = portFromEnv('MINI_APPS_PORT', 5174);
 const miniApps = webOn ? listMiniApps() : [];
 const shellOrigins = [`http://127.0.0.1:${shellPort}`, `http://localhost:${shellPort}`];
 // The web builds (only what changed) while the processes start; the gateways serve the playground from where its build will be.
@@ -71,7 +49,7 @@ const color = process.stdout.isTTY;
 const names: string[] = [];
 const cluster = await startCluster({
   dataDir,
-  gatewaySecret: await developmentSecret(),
+  gatewaySecret: await developmentSecret(dataDir),
   postgresUrl,
   databasePrefix: 'mega_cluster',
   redisUrl,
@@ -115,21 +93,11 @@ ${web ? `  Playground       ${new URL('/playground/', cluster.url).toString()}\n
   Redis            ${redisUrl}
 
   Demo logins (email / password):
-${Object.values(DEMO_USERS)
-  .map((u) => `    ${u.email.padEnd(28)} ${u.password}`)
-  .join('\n')}
+${demoLoginLines()}
 
   Kill an instance to see the others take over, e.g.: kill -9 ${cluster.instancesOf('comms')[0]?.pid}  (comms-1)
 
 Press Ctrl-C to stop.
 `);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    console.log('\nStopping…');
-    Promise.all([web?.stop(), cluster.stop()]).then(() => process.exit(0));
-  });
-}
+stopOnCtrlC(() => Promise.all([web?.stop(), cluster.stop()]));

@@ -9,15 +9,15 @@
  * in `.data/tls/` (made offline on first use, renewed when it nears its end), and the way to trust
  * that CA is printed.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_USERS } from '@mega/subgraph-kit/demo';
+import { demoLoginLines, developmentSecret, portFromEnv, stopOnCtrlC, webEnabled } from './launcher.js';
 import { ensureLocalCertificates, type LocalCertificates } from './local-ca.js';
 import { formatLogLine } from './log-format.js';
-import { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES, type ServiceName } from './services.js';
+import { DEFAULT_STACK_PORTS, REPO_ROOT, SERVICES } from './services.js';
 import { startStack } from './stack.js';
 
 const started = performance.now();
@@ -28,39 +28,14 @@ const cold = !existsSync(dataDir);
 await mkdir(dataDir, { recursive: true });
 const certificates: LocalCertificates | undefined = tlsOn ? await ensureLocalCertificates(path.join(dataDir, 'tls')) : undefined;
 
-/** A development-only secret for gateway-to-subgraph signatures, made once and kept under .data. */
-async function developmentSecret(): Promise<string> {
-  if (process.env.GATEWAY_SECRET) return process.env.GATEWAY_SECRET;
-  const file = path.join(dataDir, 'gateway-secret');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, `${secret}\n`, { mode: 0o600 });
-  return secret;
-}
-
-const portFromEnv = (service: ServiceName) => {
-  const value = process.env[`${service.toUpperCase()}_PORT`];
-  return value ? Number(value) : DEFAULT_STACK_PORTS[service];
-};
-
-/** A port from the environment, or its default. */
-const port = (name: string, fallback: number) => {
-  const value = process.env[name];
-  if (value === undefined || value === '') return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
-    console.error(`${name}: "${value}" is not a port`);
-    process.exit(1);
-  }
-  return Number(value);
-};
-const webOn = !['0', 'false'].includes(process.env.WEB ?? '');
-const web = webOn ? { shellPort: port('SHELL_PORT', 5173), miniAppsPort: port('MINI_APPS_PORT', 5174) } : undefined;
+const webOn = webEnabled();
+const web = webOn ? { shellPort: portFromEnv('SHELL_PORT', 5173), miniAppsPort: portFromEnv('MINI_APPS_PORT', 5174) } : undefined;
 
 const color = process.stdout.isTTY;
 const stack = await startStack({
   dataDir,
-  gatewaySecret: await developmentSecret(),
-  ports: Object.fromEntries(SERVICES.map((s) => [s, portFromEnv(s)])),
+  gatewaySecret: await developmentSecret(dataDir),
+  ports: Object.fromEntries(SERVICES.map((s) => [s, portFromEnv(`${s.toUpperCase()}_PORT`, DEFAULT_STACK_PORTS[s])])),
   ...(process.env.DATABASE_URL ? { databaseUrl: process.env.DATABASE_URL } : {}),
   nodeEnv: 'development',
   ...(certificates ? { tls: { caFile: certificates.caFile, certFile: certificates.certFile, keyFile: certificates.keyFile } } : {}),
@@ -104,9 +79,7 @@ ${
     : ''
 }${certificates ? trustInstructions(certificates) : ''}
   Demo logins (email / password):
-${Object.values(DEMO_USERS)
-  .map((u) => `    ${u.email.padEnd(28)} ${u.password}`)
-  .join('\n')}
+${demoLoginLines()}
 
   Try it:
     curl -s ${certificates ? `--cacert ${shortPath(certificates.caFile)} ` : ''}${stack.urls.gateway} -H 'content-type: application/json' \\
@@ -115,12 +88,4 @@ ${Object.values(DEMO_USERS)
 Press Ctrl-C to stop.
 `);
 
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(1);
-    stopping = true;
-    console.log('\nStopping…');
-    stack.stop().then(() => process.exit(0));
-  });
-}
+stopOnCtrlC(() => stack.stop());
