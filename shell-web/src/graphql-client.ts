@@ -3,8 +3,8 @@ import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { RetryLink } from '@apollo/client/link/retry';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { getMainDefinition } from '@apollo/client/utilities';
-import { print, type DocumentNode } from 'graphql';
-import { createClient, type Client as WsClient } from 'graphql-ws';
+import { print, type DocumentNode, type FormattedExecutionResult } from 'graphql';
+import { createClient, type Client as WsClient, type Sink, type SubscribePayload } from 'graphql-ws';
 import { catchError } from 'rxjs';
 import type { Connectivity } from './connectivity';
 import { clientMutationIdOf, createOutboxLink, type Outbox } from './outbox';
@@ -142,12 +142,46 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
       },
     },
   });
+  /**
+   * Subscriptions live on the socket. When the last one ends while the socket is down, graphql-ws
+   * (lazy) stops trying to reconnect without another `closed` event: the socket is then not
+   * "reconnecting" but simply not needed, so the status must not stay at Reconnecting….
+   */
+  let liveSubscriptions = 0;
+  const counted = (client: WsClient): WsClient => ({
+    ...client,
+    subscribe<Data, Extensions>(payload: SubscribePayload, sink: Sink<FormattedExecutionResult<Data, Extensions>>) {
+      liveSubscriptions += 1;
+      let ended = false;
+      const end = () => {
+        if (ended) return;
+        ended = true;
+        liveSubscriptions -= 1;
+        if (liveSubscriptions === 0 && dropped) connectivity.socketClosed(true);
+      };
+      const dispose = client.subscribe<Data, Extensions>(payload, {
+        next: (value) => sink.next(value),
+        error: (error) => {
+          end();
+          sink.error(error);
+        },
+        complete: () => {
+          end();
+          sink.complete();
+        },
+      });
+      return () => {
+        end();
+        dispose();
+      };
+    },
+  });
   const link = ApolloLink.split(
     ({ query }) => {
       const definition = getMainDefinition(query);
       return definition.kind === 'OperationDefinition' && definition.operation === 'subscription';
     },
-    persistedSubscriptionLink.concat(new GraphQLWsLink(withoutPersistedText(ws))),
+    persistedSubscriptionLink.concat(new GraphQLWsLink(counted(withoutPersistedText(ws)))),
     http,
   );
   // Marked mutations (context.outbox and a clientMutationId) wait in the outbox first: kept, sent in order (outbox.ts).

@@ -143,22 +143,19 @@ describe('the installable, offline shell', () => {
     await web.stopRemote('chat');
     await web.stopRemote('shop');
     try {
-    await page.goto(`${web.appUrl('chat')}/c/${encodeURIComponent(conversationId)}`);
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
-    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Offline' }).waitFor();
-    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
-    const input = page.getByRole('textbox', { name: 'Message' });
-    await input.fill(body);
-    await input.press('Enter');
-    await thread(page).locator('li.chat-message', { hasText: body }).getByText('Sending…').waitFor();
-    await openApp(page, 'Shop');
-    for (const title of titles) await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title }).waitFor();
-    expect(await sent()).toHaveLength(0);
-    // Back to the conversation (its subscription reconnects the socket once the network is back).
-    await page.goBack();
-    await thread(page).locator('li.chat-message', { hasText: body }).getByText('Sending…').waitFor();
-    // The worker did ask the network first (and was refused) before answering from its cache.
-    expect(refused).toEqual(expect.arrayContaining([`${chatOrigin}mf-manifest.json`, `${shopOrigin}mf-manifest.json`]));
+      await page.goto(`${web.appUrl('chat')}/c/${encodeURIComponent(conversationId)}`);
+      await page.getByRole('button', { name: 'Sign out' }).waitFor();
+      await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Offline' }).waitFor();
+      await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
+      const input = page.getByRole('textbox', { name: 'Message' });
+      await input.fill(body);
+      await input.press('Enter');
+      await thread(page).locator('li.chat-message', { hasText: body }).getByText('Sending…').waitFor();
+      await openApp(page, 'Shop');
+      for (const title of titles) await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title }).waitFor();
+      expect(await sent()).toHaveLength(0);
+      // The worker did ask the network first (and was refused) before answering from its cache.
+      expect(refused).toEqual(expect.arrayContaining([`${chatOrigin}mf-manifest.json`, `${shopOrigin}mf-manifest.json`]));
     } finally {
       // The network is back.
       await context.unrouteAll();
@@ -167,9 +164,15 @@ describe('the installable, offline shell', () => {
       await web.startRemote('shop');
     }
 
-    // The message goes once.
+    // Back while the shop shows (no subscription, so no socket to reconnect): the status says Online,
+    // not Reconnecting…, and the message goes once.
     await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Online' }).waitFor({ timeout: 60_000 });
     await eventually(async () => expect(await sent()).toHaveLength(1), 40_000);
+    // The conversation shows it sent.
+    await page.goBack();
+    const message = thread(page).locator('li.chat-message', { hasText: body });
+    await message.waitFor();
+    await eventually(async () => expect(await message.getByText('Sending…').count()).toBe(0));
 
     // Nothing of the user's is in Cache Storage: no GraphQL, nothing of the gateway, no media files.
     const gatewayOrigin = new URL(web.gatewayUrl).origin;
