@@ -44,6 +44,8 @@ const { values: flags } = parseArgs({
     out: { type: 'string', default: path.join(REPO_ROOT, 'docs/benchmarks') },
     profile: { type: 'string' },
     ours: { type: 'string' },
+    soak: { type: 'string' },
+    'soak-fraction': { type: 'string', default: '0.7' },
     help: { type: 'boolean', default: false },
   },
   strict: true,
@@ -52,7 +54,10 @@ if (flags.help) {
   console.log(`pnpm bench:gateway [--duration s=20] [--warmup s=5] [--connections n=32] [--workers n=1]
   [--scenarios ${SCENARIO_NAMES.join(',')}] [--gateways ${GATEWAY_NAMES.join(',')}] [--out dir=docs/benchmarks] [--profile dir] [--ours bundle.mjs]
 --profile writes V8 CPU profiles of each gateway process to <dir>/<scenario>-<gateway>/.
---ours runs that build of our gateway (e.g. one of an earlier commit) instead of building gateway/dist/main.mjs.`);
+--ours runs that build of our gateway (e.g. one of an earlier commit) instead of building gateway/dist/main.mjs.
+--soak <minutes> [--soak-fraction 0.7]: only our gateway on the domain scenario: its maximum req/s measured as above,
+  then held at that fraction of it for the given minutes; errors, wrong answers and RSS growth (mean of the last
+  minute over the first) written to <out>/gateway-soak.json (pnpm bench:soak runs 10 minutes).`);
   process.exit(0);
 }
 const DURATION = Number(flags.duration);
@@ -338,6 +343,91 @@ const versionOf = async (pkg: string) => {
   }
   return 'unknown';
 };
+
+/**
+ * The soak: our gateway held at `fraction` of the maximum just measured, for `minutes`, its process
+ * tree's RSS sampled every 5 s. Passes with no error, no wrong answer and RSS growth under 10 %.
+ */
+async function soak(minutes: number, fraction: number): Promise<void> {
+  const loadAverageBefore = os.loadavg().map((value) => round(value, 2));
+  const scenario = await domainScenario();
+  try {
+    const max = await measure('mega', scenario);
+    console.log(JSON.stringify(max));
+    const rate = Math.max(1, Math.floor(max.rps * fraction));
+    const gateway = await startGateway('mega', scenario);
+    const pid = gateway.child.pid!;
+    try {
+      const headers = await scenario.headers();
+      const body = JSON.stringify({ query: scenario.query });
+      const sample = await postJson(gateway.url, body, headers);
+      if (sample.status !== 200) throw new Error(`soak: ${sample.status} ${sample.text.slice(0, 500)}`);
+      const withoutLinkSignatures = (text: string) => text.replace(/\?exp=\d+&sig=[\w-]+/g, '?exp=…&sig=…');
+      const expected = withoutLinkSignatures(sample.text);
+      await load(gateway.url, body, headers, WARMUP);
+      const samples: { seconds: number; rssKiB: number }[] = [];
+      const started = performance.now();
+      const sampling = setInterval(() => void treeRssKiB(pid).then((rssKiB) => samples.push({ seconds: round((performance.now() - started) / 1000), rssKiB })), 5_000);
+      const latencies: number[] = [];
+      const result = await new Promise<autocannon.Result>((resolve, reject) => {
+        const instance = autocannon(
+          {
+            url: gateway.url,
+            method: 'POST',
+            connections: CONNECTIONS,
+            overallRate: rate,
+            duration: minutes * 60,
+            headers: { 'content-type': 'application/json', ...headers },
+            body,
+            // The answer as sampled, but for media's signed file links, whose expiry moves on every 5 minutes.
+            verifyBody: (text) => withoutLinkSignatures(String(text)) === expected,
+          },
+          (error, done) => (error ? reject(error) : resolve(done)),
+        );
+        instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+      });
+      clearInterval(sampling);
+      latencies.sort((a, b) => a - b);
+      const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+      const firstMinute = mean(samples.filter((each) => each.seconds <= 60).map((each) => each.rssKiB));
+      const lastMinute = mean(samples.filter((each) => each.seconds > minutes * 60 - 60).map((each) => each.rssKiB));
+      const report = {
+        date: new Date().toISOString(),
+        command: `pnpm bench:gateway ${process.argv.slice(2).join(' ')}`.trim(),
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageBefore },
+        node: process.version,
+        settings: { minutes, fraction, connections: CONNECTIONS, workers: WORKERS, maximumRps: max.rps, targetRps: rate },
+        requests: result['2xx'],
+        achievedRps: Math.round(result['2xx'] / (minutes * 60)),
+        p50: round(percentile(latencies, 50), 2),
+        p99: round(percentile(latencies, 99), 2),
+        errors: result.errors + result.timeouts + result.non2xx,
+        wrongAnswers: result.mismatches,
+        rssFirstMinuteMiB: round(firstMinute / 1024),
+        rssLastMinuteMiB: round(lastMinute / 1024),
+        rssGrowthPercent: round((lastMinute / firstMinute - 1) * 100, 2),
+        rssSamples: samples,
+      };
+      await mkdir(flags.out, { recursive: true });
+      await writeFile(path.join(flags.out, 'gateway-soak.json'), `${JSON.stringify(report, null, 2)}\n`);
+      const { rssSamples: _samples, ...summary } = report;
+      console.log(JSON.stringify(summary, null, 2));
+      const passed = report.errors === 0 && report.wrongAnswers === 0 && report.rssGrowthPercent < 10;
+      console.log(passed ? 'soak passed: no error, no wrong answer, RSS growth under 10 %' : 'soak FAILED');
+      if (!passed) process.exitCode = 1;
+    } finally {
+      await stopGateway(gateway.child);
+    }
+  } finally {
+    for (const child of scenario.processes) if (child.connected) child.disconnect();
+  }
+}
+
+if (flags.soak !== undefined) {
+  if (!flags.ours) await buildServices(['gateway']);
+  await soak(Number(flags.soak), Number(flags['soak-fraction']));
+  process.exit();
+}
 
 const loadBefore = os.loadavg();
 if (!flags.ours) await buildServices(['gateway']);
