@@ -270,7 +270,16 @@ async function stopGateway(child: ChildProcess): Promise<void> {
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-async function load(url: string, body: string, headers: Record<string, string>, seconds: number, expectBody?: string) {
+/** An answer with media's signed file links made constant: their expiry moves on every 5 minutes, so a long run sees several. */
+const withoutLinkSignatures = (text: string) => text.replace(/\?exp=\d+&sig=[\w-]+/g, '?exp=…&sig=…');
+
+/**
+ * autocannon's load for `seconds`: as fast as the connections go, or at `overallRate` requests per
+ * second; with `expected`, every answer is compared with it (signed links aside) and a different one
+ * counts as a mismatch.
+ */
+async function load(url: string, body: string, headers: Record<string, string>, seconds: number, options: { expected?: string; overallRate?: number } = {}) {
+  const expected = options.expected === undefined ? undefined : withoutLinkSignatures(options.expected);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
@@ -281,7 +290,8 @@ async function load(url: string, body: string, headers: Record<string, string>, 
         duration: seconds,
         headers: { 'content-type': 'application/json', ...headers },
         body,
-        ...(expectBody === undefined ? {} : { expectBody }),
+        ...(options.overallRate === undefined ? {} : { overallRate: options.overallRate }),
+        ...(expected === undefined ? {} : { verifyBody: (text) => withoutLinkSignatures(String(text)) === expected }),
       },
       (error, done) => (error ? reject(error) : resolve(done)),
     );
@@ -308,7 +318,7 @@ async function measure(name: GatewayName, scenario: Scenario): Promise<Result> {
     const sampling = setInterval(() => void treeRssKiB(pid).then((rss) => (rssPeak = Math.max(rssPeak, rss))), 500);
     const cpuBefore = await treeCpuMs(pid);
     const started = performance.now();
-    const { result, latencies } = await load(gateway.url, body, headers, DURATION, sample.text);
+    const { result, latencies } = await load(gateway.url, body, headers, DURATION, { expected: sample.text });
     const seconds = (performance.now() - started) / 1000;
     const cpuAfter = await treeCpuMs(pid);
     clearInterval(sampling);
@@ -362,32 +372,12 @@ async function soak(minutes: number, fraction: number): Promise<void> {
       const body = JSON.stringify({ query: scenario.query });
       const sample = await postJson(gateway.url, body, headers);
       if (sample.status !== 200) throw new Error(`soak: ${sample.status} ${sample.text.slice(0, 500)}`);
-      const withoutLinkSignatures = (text: string) => text.replace(/\?exp=\d+&sig=[\w-]+/g, '?exp=…&sig=…');
-      const expected = withoutLinkSignatures(sample.text);
       await load(gateway.url, body, headers, WARMUP);
       const samples: { seconds: number; rssKiB: number }[] = [];
       const started = performance.now();
       const sampling = setInterval(() => void treeRssKiB(pid).then((rssKiB) => samples.push({ seconds: round((performance.now() - started) / 1000), rssKiB })), 5_000);
-      const latencies: number[] = [];
-      const result = await new Promise<autocannon.Result>((resolve, reject) => {
-        const instance = autocannon(
-          {
-            url: gateway.url,
-            method: 'POST',
-            connections: CONNECTIONS,
-            overallRate: rate,
-            duration: minutes * 60,
-            headers: { 'content-type': 'application/json', ...headers },
-            body,
-            // The answer as sampled, but for media's signed file links, whose expiry moves on every 5 minutes.
-            verifyBody: (text) => withoutLinkSignatures(String(text)) === expected,
-          },
-          (error, done) => (error ? reject(error) : resolve(done)),
-        );
-        instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-      });
+      const { result, latencies } = await load(gateway.url, body, headers, minutes * 60, { expected: sample.text, overallRate: rate });
       clearInterval(sampling);
-      latencies.sort((a, b) => a - b);
       const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
       const firstMinute = mean(samples.filter((each) => each.seconds <= 60).map((each) => each.rssKiB));
       const lastMinute = mean(samples.filter((each) => each.seconds > minutes * 60 - 60).map((each) => each.rssKiB));
