@@ -31,8 +31,14 @@ describe('verified access tokens are remembered', () => {
     expect(first.userId).toBe('alice');
     expect(await auth.verifyToken(token, 'r2')).toEqual(first);
     expect(await auth.verifyToken(await sign(60, 'bob'), 'r3')).toMatchObject({ userId: 'bob' });
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, first.expiresAt - Date.now()) + 50));
-    await expect(auth.verifyToken(token, 'r4')).rejects.toMatchObject({ status: 401, message: 'The access token has expired.' });
+    // The clock moves past its expiry (no waiting): remembered or not, it is refused.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(first.expiresAt + 50);
+      await expect(auth.verifyToken(token, 'r4')).rejects.toMatchObject({ status: 401, message: 'The access token has expired.' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks the key set again once verifiedTokenTtlMs has passed, and on every request with 0', async () => {
