@@ -43,6 +43,7 @@ import { useRateLimits, type RateLimitsOptions } from './plugins/rate-limits.js'
 import { newRequestId, REQUEST_ID_HEADER, useRequestId } from './plugins/request-id.js';
 import { useSecureHeaders } from './plugins/secure-headers.js';
 import { useSubgraphErrors } from './plugins/subgraph-errors.js';
+import { QueryPlanStore, warmQueryPlans } from './supergraph/query-plan-cache.js';
 import { createSupergraphSource } from './supergraph/supergraph-source.js';
 import { createGatewayServer, type GatewayTlsOptions } from './tls/server-tls.js';
 import { createConnectionPool, type ConnectionPoolOptions } from './upstream/connection-pool.js';
@@ -109,8 +110,14 @@ export interface GatewayOptions {
   redisUrl?: string | undefined;
   /** How long the Redis check of /readyz may take before it counts as failing. @default READINESS_CHECK_TIMEOUT_MS (1 s) */
   readinessTimeoutMs?: number;
-  /** Persisted documents: manifests folder and safelisting. @default no manifests, raw queries run */
-  persistedDocuments?: Omit<PersistedDocumentsOptions, 'logger'>;
+  /**
+   * Persisted documents: manifests folder and safelisting. Their operations are planned when a
+   * supergraph loads and when the manifests change (the gateway is ready once the first warm-up
+   * is done), so no document's first request pays for its plan. @default no manifests, raw queries run
+   */
+  persistedDocuments?: Omit<PersistedDocumentsOptions, 'logger' | 'onReload'>;
+  /** Size of the query plan cache (the plans' JSON). @default DEFAULT_QUERY_PLAN_CACHE_MIB (30 MiB) */
+  queryPlanCacheMib?: number;
   /**
    * How many proxies in front of the gateway append the client's address to `X-Forwarded-For`
    * (true = 1). The client address (rate limits, `clientIp` signed to the subgraphs) is then read
@@ -252,6 +259,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   /** Its rules (`resolve`) hold for HTTP (its `onParams`) and for every `subscribe` over the WebSocket. */
   const persistedDocuments = usePersistedDocuments({
     ...options.persistedDocuments,
+    onReload: () => void warmPlans(),
     // The playground's admins may run any document, and its sign-in is persisted while it is on.
     mayRunAnyDocument: (userId) => playground?.mayRunAnyOperation(userId) ?? false,
     builtInDocuments: options.playground ? PLAYGROUND_PERSISTED_DOCUMENTS : undefined,
@@ -307,6 +315,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins.reduce((current, plugin) => plugin.formatError?.(current, error) ?? current, formatted);
 
   const subscriptionLogger = logger.child({ component: 'subscriptions' });
+  const planLogger = logger.child({ component: 'query-plans' });
   const upstreamConnections = new UpstreamConnections({
     gatewaySecret: options.gatewaySecret,
     tls: () => loadUpstreamTls(options.connectionPool?.tls),
@@ -340,8 +349,33 @@ export function createGateway(options: GatewayOptions): Gateway {
           logger: subscriptionLogger,
         });
 
+  const queryPlanCache = new QueryPlanStore(options.queryPlanCacheMib, metrics?.queryPlanLookup);
+  /** The warm-up of the supergraph in force (see warmQueryPlans); start() waits for the first. */
+  let planWarmup: Promise<void> = Promise.resolve();
+  function warmPlans(): Promise<void> {
+    const planner = subscriptionExecutor.planner;
+    if (!planner) return planWarmup;
+    const previous = planWarmup;
+    planWarmup = previous.then(async () => {
+      try {
+        const result = await warmQueryPlans({
+          planner,
+          cache: queryPlanCache,
+          documents: persistedDocuments.documents().values(),
+          isCurrent: () => subscriptionExecutor.planner === planner,
+          logger: planLogger,
+        });
+        if (result.completed) planLogger.info(result, 'query plans of the persisted documents warmed');
+      } catch (error) {
+        planLogger.error({ err: error }, 'warming the query plans failed; documents are planned at their first request');
+      }
+    });
+    return planWarmup;
+  }
+
   function buildApollo(): ApolloServer<GatewayContext> {
     const gateway = new ApolloGateway({
+      queryPlannerConfig: { cache: queryPlanCache },
       supergraphSdl: createSupergraphSource({
         location: options.supergraph ?? DEFAULT_SUPERGRAPH_FILE,
         pollIntervalMs: options.supergraphPollIntervalMs ?? DEFAULT_SUPERGRAPH_POLL_INTERVAL_MS,
@@ -379,7 +413,9 @@ export function createGateway(options: GatewayOptions): Gateway {
           .catch((error: unknown) => subscriptionLogger.error({ err: error }, 'closing the subgraph WebSockets failed'));
       } catch (error) {
         subscriptionLogger.error({ err: error }, 'cannot plan subscriptions on the new supergraph; keeping the previous planner');
+        return; // the plans the previous planner would warm belong to the previous supergraph
       }
+      void warmPlans();
     });
     return new ApolloServer<GatewayContext>({
       gateway,
@@ -541,6 +577,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           await stopPlugins();
           throw error;
         }
+        await planWarmup;
         ready = true;
         logger.info({ url: address.url }, 'gateway listening');
         return address;

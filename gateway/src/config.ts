@@ -20,6 +20,8 @@ export const DEFAULT_SUPERGRAPH_POLL_INTERVAL_MS = 10_000;
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 10_000;
 /** Largest request body. @default 1 MiB */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** The query plan cache's size, measured as @apollo/gateway measures it (the plans' JSON): @apollo/gateway's own default. */
+export const DEFAULT_QUERY_PLAN_CACHE_MIB = 30;
 /** How long `stop()` waits for in-flight requests. @default 10000 ms */
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
 /** The window of the RATE_LIMIT_* variables (requests per this many seconds). */
@@ -51,6 +53,7 @@ const environment = z.object({
   JWKS_URL: httpUrl.optional(),
   SUBGRAPH_TIMEOUT_MS: positiveInt.default(DEFAULT_SUBGRAPH_TIMEOUT_MS),
   MAX_BODY_BYTES: positiveInt.default(DEFAULT_MAX_BODY_BYTES),
+  QUERY_PLAN_CACHE_MIB: positiveInt.default(DEFAULT_QUERY_PLAN_CACHE_MIB),
   SHUTDOWN_TIMEOUT_MS: positiveInt.default(DEFAULT_SHUTDOWN_TIMEOUT_MS),
   TLS_CERT_FILE: z.string().min(1).optional(),
   TLS_KEY_FILE: z.string().min(1).optional(),
@@ -106,6 +109,8 @@ export interface GatewayConfig {
   jwksUrl: string | undefined;
   subgraphTimeoutMs: number;
   maxBodyBytes: number;
+  /** QUERY_PLAN_CACHE_MIB: the query plan cache's size. */
+  queryPlanCacheMib: number;
   shutdownTimeoutMs: number;
   /** HTTPS with this certificate and key (absolute paths); undefined: plain HTTP. */
   tls: { certFile: string; keyFile: string } | undefined;
@@ -271,6 +276,7 @@ export function readGatewayConfig(env: NodeJS.ProcessEnv = process.env, override
     jwksUrl: parsed.JWKS_URL,
     subgraphTimeoutMs: parsed.SUBGRAPH_TIMEOUT_MS,
     maxBodyBytes: parsed.MAX_BODY_BYTES,
+    queryPlanCacheMib: parsed.QUERY_PLAN_CACHE_MIB,
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     tls,
     upstreamTls:

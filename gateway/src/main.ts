@@ -71,6 +71,7 @@ async function serve(config: GatewayConfig): Promise<void> {
     jwksUrl: config.jwksUrl,
     subgraphTimeoutMs: config.subgraphTimeoutMs,
     maxBodyBytes: config.maxBodyBytes,
+    queryPlanCacheMib: config.queryPlanCacheMib,
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     tls: config.tls,
     connectionPool: { tls: config.upstreamTls },

@@ -22,6 +22,7 @@ describe('gateway configuration', () => {
       jwksUrl: undefined,
       subgraphTimeoutMs: 10_000,
       maxBodyBytes: 1024 * 1024,
+      queryPlanCacheMib: 30,
       metrics: { enabled: true },
       shutdownTimeoutMs: 10_000,
       tls: undefined,

@@ -55,6 +55,8 @@ export interface GatewayMetrics extends GatewayPlugin {
   /** The gateway's own series (Node's default metrics are added to each scrape, see `metricsText`). */
   readonly registry: Registry;
   readonly subgraphFetches: SubgraphFetchMetrics;
+  /** One lookup of a query plan by @apollo/gateway: found in the cache (warmed or planned before) or not (planned now). */
+  queryPlanLookup(hit: boolean): void;
   /** Measures one request to /graphql, from now until its response closes. Call once per request, first. */
   track(context: GatewayContext, res: ServerResponse): void;
   /** The /graphql request answered by `res` was refused at the edge with `code` (no operation ran); other paths are not counted. */
@@ -94,6 +96,12 @@ export function useMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics 
     labelNames: ['subgraph', 'reason'],
     registers,
   });
+  const planLookups = new Counter({
+    name: `${METRICS_PREFIX}gateway_query_plan_cache_lookups_total`,
+    help: 'Query plans looked up for HTTP operations, by result: hit (warmed from the persisted documents or planned before) or miss (planned for this request).',
+    labelNames: ['result'],
+    registers,
+  });
   new Gauge({
     name: `${METRICS_PREFIX}gateway_websocket_connections`,
     help: 'Open graphql-ws connections of clients.',
@@ -125,6 +133,7 @@ export function useMetrics(options: GatewayMetricsOptions = {}): GatewayMetrics 
       observe: (subgraph, seconds) => fetchDuration.observe({ subgraph }, seconds),
       fail: (subgraph, reason) => fetchFailures.inc({ subgraph, reason }),
     },
+    queryPlanLookup: (hit) => planLookups.inc({ result: hit ? 'hit' : 'miss' }),
     track(context, res) {
       const tracked: TrackedRequest = { started: performance.now(), operation: ANONYMOUS_OPERATION, type: 'unknown', errorCodes: [] };
       byRequestId.set(context.requestId, tracked);

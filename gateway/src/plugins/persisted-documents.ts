@@ -38,6 +38,8 @@ export interface PersistedDocumentsOptions {
   watch?: boolean;
   /** @default DEFAULT_PERSISTED_DOCUMENTS_DEBOUNCE_MS */
   watchDebounceMs?: number;
+  /** Called after the manifests were reloaded (the gateway warms the new documents' query plans). @default none */
+  onReload?: () => void;
   logger: Logger;
 }
 
@@ -157,6 +159,7 @@ export function usePersistedDocuments(
     try {
       documents = withBuiltIn(await loadPersistedDocuments(options.dir));
       logger.info({ dir: options.dir, documents: documents.size }, 'persisted documents reloaded');
+      options.onReload?.();
     } catch (error) {
       logger.error({ err: error, dir: options.dir }, 'persisted documents not reloaded; the previous ones stay in force');
     }

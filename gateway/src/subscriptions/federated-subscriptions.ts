@@ -5,7 +5,7 @@ import type { GatewayContext } from '../context.js';
 import { GatewayErrorCode } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { createEventQueue, type EventQueue } from './event-queue.js';
-import type { SubscriptionPlan, SubscriptionPlanner } from './subscription-planner.js';
+import { subscriptionPlanKey, type SubscriptionPlan, type SubscriptionPlanner } from './subscription-planner.js';
 import type { UpstreamConnections } from './upstream-connections.js';
 
 type RequestContext = Parameters<typeof executeQueryPlan>[2];
@@ -110,7 +110,7 @@ export class FederatedSubscriptions {
   subscribe(request: FederatedSubscriptionRequest): AsyncIterableIterator<ExecutionResult> {
     const planner = this.current;
     if (!planner) throw new GraphQLError('The gateway is starting; subscribe again shortly.', { extensions: { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE } });
-    const plan = planner.plan(`${request.operationName ?? ''}\n${request.query}`, request.document, request.operationName);
+    const plan = planner.plan(subscriptionPlanKey(request.query, request.operationName), request.document, request.operationName);
     const key =
       (this.options.shareIdentical ?? true) && request.context.userId
         ? `${plan.id}\n${request.context.userId}\n${JSON.stringify(request.variables)}`

@@ -44,6 +44,11 @@ function plainSelection(document: DocumentNode, operationName: string | undefine
 
 let nextPlanId = 1;
 
+/** The key a subscription's plan is cached under: the document's text and the operation name the request gave. */
+export function subscriptionPlanKey(query: string, operationName: string | undefined): string {
+  return `${operationName ?? ''}\n${query}`;
+}
+
 /** Plans cached per planner (one supergraph) before the oldest are dropped. @default 1000 */
 export const DEFAULT_PLAN_CACHE_SIZE = 1000;
 
@@ -75,6 +80,14 @@ export class SubscriptionPlanner {
     this.supergraphSchema = supergraph.schema.toGraphQLJSSchema();
     this.subgraphUrls = new Map(supergraph.subgraphsMetadata().map(({ name, url }) => [name, url]));
     this.planner = new QueryPlanner(supergraph);
+  }
+
+  /**
+   * The query plan of a validated query or mutation, as @apollo/gateway builds it for the same
+   * supergraph (same planner, default options): what the plan warm-up stores in the gateway's cache.
+   */
+  queryPlan(document: DocumentNode, operationName: string | undefined): QueryPlan {
+    return this.planner.buildQueryPlan(operationFromDocument(this.apiSchema, document, { operationName }));
   }
 
   /**
