@@ -14,9 +14,11 @@
  *   with the manifest, never later on its own) and the chunks it loaded or listed.
  * - The manifest is network-first (5 s, then the newest cached version of that URL). The page that
  *   got it is pinned to that version: the remote entry and chunks it asks next come from that
- *   version's cache, whatever another page or a background refresh stored meanwhile. A pin lives in
- *   the worker's memory; after the browser stopped an idle worker, the newest version of the URL is
- *   used, which is the one a page started since then got.
+ *   version's cache, whatever another page or a background refresh stored meanwhile. Pins are kept
+ *   in Cache Storage beside the index (saved before the page gets the manifest), because the browser
+ *   stops an idle worker after about 30 s: the next worker reads them at its first request, so a
+ *   page keeps its version across that. A request of a page without a pin gets the newest version
+ *   of the URL. A pin goes when its page is gone (at the next prune).
  * - Hashed chunks may be answered from any version of the same URL prefix (same name, same bytes),
  *   so a page still running the previous version finds its lazy chunks after a newer one arrived:
  *   two versions per manifest URL are kept, and any version a live page is pinned to.
@@ -48,6 +50,7 @@ export const MANIFEST_NETWORK_TIMEOUT_MS = 5_000;
 const CACHE_PREFIX = 'mega-mini-app:';
 const INDEX_CACHE = 'mega-mini-apps-index';
 const INDEX_KEY = '/__mega/mini-apps.json';
+const PINS_KEY = '/__mega/mini-app-pins.json';
 
 interface IndexEntry {
   /** The mini-app's id (the registry's, or the manifest's `name`). */
@@ -58,6 +61,8 @@ interface IndexEntry {
   usedAt: number;
 }
 type MiniAppIndex = Record<string, IndexEntry>;
+/** clientId -> manifest URL -> the version that page started with. */
+type Pins = Map<string, Map<string, string>>;
 
 /** The manifest's files relative to it: the remote entry, then every listed asset. */
 interface ManifestShape {
@@ -98,11 +103,10 @@ async function fetchWithTimeout(request: Request | string, timeoutMs: number): P
 
 /** The mini-apps' code: what the worker's fetch routes and the update check call. */
 export class MiniAppCode {
-  /** clientId -> manifest URL -> the version that page started with. */
-  readonly #pins = new Map<string, Map<string, string>>();
   /** Manifest URLs by their folder (the prefix of every file of that mini-app). */
   readonly #bases = new Map<string, string>();
   #index: Promise<MiniAppIndex> | undefined;
+  #pins: Promise<Pins> | undefined;
   #writes: Promise<unknown> = Promise.resolve();
   /** The gateway's origin and path are never handled (GraphQL belongs to Apollo's cache and the outbox). */
   excluded: (url: URL) => boolean = (url) => url.pathname.endsWith('/graphql');
@@ -139,14 +143,14 @@ export class MiniAppCode {
     }
     const cached = version ? await (await caches.open(cacheName(manifestUrl, version))).match(manifestUrl) : undefined;
     if (!version || !cached) return Response.error();
-    this.#pin(clientId, manifestUrl, version);
+    await this.#pin(clientId, manifestUrl, version);
     void this.#touch(manifestUrl);
     return cached;
   }
 
   /** Answers a file of a mini-app (its remote entry, a chunk, a style sheet) from the page's version, else the network (then kept in that version). */
   async file(request: Request, clientId: string, manifestUrl: string): Promise<Response> {
-    const version = this.#pins.get(clientId)?.get(manifestUrl) ?? (await this.#readIndex())[manifestUrl]?.versions[0];
+    const version = (await this.#readPins()).get(clientId)?.get(manifestUrl) ?? (await this.#readIndex())[manifestUrl]?.versions[0];
     const cache = version ? await caches.open(cacheName(manifestUrl, version)) : undefined;
     const url = request.url.split('#')[0]!;
     const cached = (await cache?.match(url)) ?? (isHashed(new URL(url).pathname) ? await this.#matchAnyVersion(manifestUrl, url) : undefined);
@@ -184,8 +188,9 @@ export class MiniAppCode {
       }
     }
     const idOf = (manifestUrl: string) => index[manifestUrl]?.id;
+    const allPins = await this.#readPins();
     for (const client of await self.clients.matchAll({ type: 'window' })) {
-      const pins = this.#pins.get(client.id);
+      const pins = allPins.get(client.id);
       if (!pins) continue;
       for (const [manifestUrl, version] of pins) {
         const id = idOf(manifestUrl);
@@ -196,11 +201,16 @@ export class MiniAppCode {
     await this.prune();
   }
 
-  /** Keeps {@link VERSIONS_PER_MINI_APP} versions per URL (and those live pages are pinned to), forgets URLs unused for {@link MINI_APP_MAX_AGE_SECONDS}. */
+  /** Forgets the pins of pages gone, keeps {@link VERSIONS_PER_MINI_APP} versions per URL (and those live pages are pinned to), forgets URLs unused for {@link MINI_APP_MAX_AGE_SECONDS}. */
   async prune(): Promise<void> {
     const live = new Set((await self.clients.matchAll()).map((client) => client.id));
-    for (const clientId of this.#pins.keys()) if (!live.has(clientId)) this.#pins.delete(clientId);
-    const pinned = new Set([...this.#pins.values()].flatMap((pins) => [...pins].map(([manifestUrl, version]) => cacheName(manifestUrl, version))));
+    const pins = await this.#readPins();
+    const gone = [...pins.keys()].filter((clientId) => !live.has(clientId));
+    if (gone.length > 0) {
+      for (const clientId of gone) pins.delete(clientId);
+      await this.#savePins();
+    }
+    const pinned = new Set([...pins.values()].flatMap((pins) => [...pins].map(([manifestUrl, version]) => cacheName(manifestUrl, version))));
     await this.#update((index) => {
       for (const [manifestUrl, entry] of Object.entries(index)) {
         if (Date.now() - entry.usedAt > MINI_APP_MAX_AGE_SECONDS * 1000 && !entry.versions.some((version) => pinned.has(cacheName(manifestUrl, version)))) delete index[manifestUrl];
@@ -254,11 +264,13 @@ export class MiniAppCode {
     return undefined;
   }
 
-  #pin(clientId: string, manifestUrl: string, version: string): void {
+  /** Pins the page to `version` and saves the pins (a worker started later reads them). */
+  async #pin(clientId: string, manifestUrl: string, version: string): Promise<void> {
     if (!clientId) return;
-    const pins = this.#pins.get(clientId) ?? new Map<string, string>();
-    pins.set(manifestUrl, version);
-    this.#pins.set(clientId, pins);
+    const all = await this.#readPins();
+    if (all.get(clientId)?.get(manifestUrl) === version) return;
+    all.set(clientId, (all.get(clientId) ?? new Map<string, string>()).set(manifestUrl, version));
+    await this.#savePins();
   }
 
   #touch(manifestUrl: string): Promise<void> {
@@ -275,12 +287,34 @@ export class MiniAppCode {
     return this.#index;
   }
 
+  #readPins(): Promise<Pins> {
+    this.#pins ??= (async () => {
+      const saved = await (await caches.open(INDEX_CACHE)).match(PINS_KEY);
+      const pins = saved ? ((await saved.json()) as Record<string, Record<string, string>>) : {};
+      return new Map(Object.entries(pins).map(([clientId, versions]) => [clientId, new Map(Object.entries(versions))]));
+    })().catch(() => new Map());
+    return this.#pins;
+  }
+
+  /** Saves the pins as they are when its turn comes, after the writes before it. */
+  #savePins(): Promise<void> {
+    return this.#write(PINS_KEY, async () => Object.fromEntries([...(await this.#readPins())].map(([clientId, versions]) => [clientId, Object.fromEntries(versions)])));
+  }
+
   /** Changes the index and saves it, one change at a time. */
   #update(change: (index: MiniAppIndex) => void): Promise<void> {
-    const write = this.#writes.then(async () => {
+    return this.#write(INDEX_KEY, async () => {
       const index = await this.#readIndex();
       change(index);
-      await (await caches.open(INDEX_CACHE)).put(INDEX_KEY, new Response(JSON.stringify(index), { headers: { 'content-type': 'application/json' } }));
+      return index;
+    });
+  }
+
+  /** Writes a JSON document into the index cache, one write at a time (the index and the pins share the queue). */
+  #write(key: string, document: () => Promise<unknown>): Promise<void> {
+    const write = this.#writes.then(async () => {
+      const body = JSON.stringify(await document());
+      await (await caches.open(INDEX_CACHE)).put(key, new Response(body, { headers: { 'content-type': 'application/json' } }));
     });
     this.#writes = write.catch(() => undefined);
     return write;

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -239,5 +239,54 @@ describe('the installable, offline shell', () => {
     expect(errors).toEqual([]);
     await web.deployRemote('shop', oldOutDir);
     await page.context().close();
+  });
+
+  it('keeps a page on the release it started with after the browser stopped its idle worker, when a new one was deployed at the same URL meanwhile', { timeout: 120_000 }, async () => {
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+    await openApp(page, 'Shop');
+    await page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name: 'Catalogue' }).waitFor();
+    const origin = `http://127.0.0.1:${web.remotes.get('shop')!.port}/`;
+    const oldOutDir = web.remotes.get('shop')!.outDir;
+    // The release's own chunk (the shops' shared chunks have the same names and bytes in both releases).
+    const listed = (outDir: string) => (JSON.parse(readFileSync(path.join(outDir, 'mf-manifest.json'), 'utf8')) as { exposes: { assets: { js: { sync: string[] } } }[] }).exposes.flatMap((expose) => expose.assets.js.sync);
+    const oldChunk = listed(oldOutDir).find((file) => /^assets\/app-[\w-]+\.js$/.test(file) && !listed(nextOutDir).includes(file))!;
+    expect(oldChunk).toBeDefined();
+
+    // Deployed at the same URL: the old release's files are gone from the server, and the worker stored the new one (the page is offered it, and does not reload).
+    await web.deployRemote('shop', nextOutDir);
+    try {
+      expect((await fetch(`${origin}${oldChunk}`)).status).toBe(404);
+      await checkForUpdates(page);
+      await page.getByRole('status', { name: 'Update' }).getByText('New version available').waitFor();
+
+      // The browser stops the idle worker (as it does after about 30 s); the page's next request starts a new one, which must know the page's release.
+      const cdp = await page.context().newCDPSession(page);
+      const running = new Map<string, string>();
+      cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
+        for (const version of versions) running.set(version.versionId, version.runningStatus);
+      });
+      await cdp.send('ServiceWorker.enable');
+      await eventually(() => expect([...running.values()]).toContain('running'));
+      await cdp.send('ServiceWorker.stopAllWorkers');
+      await eventually(() => expect([...running.values()].every((status) => status === 'stopped')).toBe(true));
+
+      const asked = (file: string) => page.evaluate<{ status: number; text: string }, string>(async (url) => {
+        const response = await fetch(url);
+        return { status: response.status, text: await response.text() };
+      }, `${origin}${file}`);
+      // The remote entry of the old release (it names its chunk), and that chunk, which the server no longer has.
+      const entry = await asked('remoteEntry.js');
+      expect([...running.values()]).toContain('running');
+      expect({ status: entry.status, chunk: /assets\/app-[\w-]+\.js/.exec(entry.text)?.[0] }).toEqual({ status: 200, chunk: oldChunk });
+      expect(entry.text === readFileSync(path.join(oldOutDir, 'remoteEntry.js'), 'utf8')).toBe(true);
+      const chunk = await asked(oldChunk);
+      expect(chunk.status).toBe(200);
+      expect(chunk.text === readFileSync(path.join(oldOutDir, oldChunk), 'utf8')).toBe(true);
+    } finally {
+      await web.deployRemote('shop', oldOutDir);
+      await page.context().close();
+    }
   });
 });
