@@ -264,7 +264,7 @@ for (const selection of Object.keys(SELECTIONS) as (keyof typeof ALL_SELECTIONS)
   const hive = results.find((r) => r.gateway === 'hive' && r.selection === selection);
   if (!mega || !hive) continue;
   console.log(
-    `${selection} (${mega.subscribers} subscribers): Hive/ours paced p99 ${round(hive.pacedP99 / mega.pacedP99, 2)}×, ours/Hive burst events/s ${round(mega.burstEventsPerSecond / hive.burstEventsPerSecond, 2)}×, Hive/ours memory per idle connection ${round(hive.kibPerIdleConnection / mega.kibPerIdleConnection, 2)}×`,
+    `${selection} (${mega.subscribers} subscribers): Hive/ours paced p99 ${round(hive.pacedP99 / mega.pacedP99, 2)}×, ours/Hive burst events/s ${round(mega.burstEventsPerSecond / hive.burstEventsPerSecond, 2)}×, Hive/ours memory per idle connection ${hive.kibPerIdleConnection > 0 && mega.kibPerIdleConnection > 0 ? `${round(hive.kibPerIdleConnection / mega.kibPerIdleConnection, 2)}×` : 'not comparable (an RSS fell while clients connected)'}`,
   );
 }
 const fanOut = results.find((r) => r.gateway === 'mega' && r.selection === 'comms');
