@@ -362,7 +362,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           planner,
           cache: queryPlanCache,
           documents: persistedDocuments.documents().values(),
-          isCurrent: () => subscriptionExecutor.planner === planner,
+          isCurrent: () => !stopping && subscriptionExecutor.planner === planner,
           logger: planLogger,
         });
         if (result.completed) planLogger.info(result, 'query plans of the persisted documents warmed');
