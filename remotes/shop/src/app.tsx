@@ -51,6 +51,11 @@ export default function App({ context }: MiniAppProps<ApolloClient>) {
     [context.graphql],
   );
   const [catalogue, setCatalogue] = useState<CatalogueState>(INITIAL_CATALOGUE);
+  const offline =
+    useSyncExternalStore(
+      (listener) => context.connectivity.subscribe(listener),
+      () => context.connectivity.status,
+    ) === 'offline';
 
   const route = parseShopPath(path, base);
   const shopNavigation = useMemo<ShopNavigation>(
@@ -68,9 +73,9 @@ export default function App({ context }: MiniAppProps<ApolloClient>) {
     <ShopNavigationProvider value={shopNavigation}>
       <div className="shop">
         <ShopHeader title={context.app.title} route={route} />
-        <OfflineNotice context={context} />
+        {offline && <OfflineNotice />}
         <div className="shop-page" key={path}>
-          <ShopPage route={route} context={context} catalogue={catalogue} onCatalogueChange={setCatalogue} />
+          <ShopPage route={route} context={context} offline={offline} catalogue={catalogue} onCatalogueChange={setCatalogue} />
         </div>
       </div>
     </ShopNavigationProvider>
@@ -118,15 +123,10 @@ function ShopHeader({ title, route }: { title: string; route: ShopRoute }) {
 
 /**
  * Says what going offline means for the shop (the shell's header shows the connection itself,
- * reconnecting included): nothing the shop sends gets through until it is back.
+ * reconnecting included): nothing the shop sends gets through until it is back. While it shows,
+ * a list the shop has saved shows without its own "could not be loaded".
  */
-function OfflineNotice({ context }: { context: MiniAppContext<ApolloClient> }) {
-  const { connectivity } = context;
-  const status = useSyncExternalStore(
-    (listener) => connectivity.subscribe(listener),
-    () => connectivity.status,
-  );
-  if (status !== 'offline') return null;
+function OfflineNotice() {
   return (
     <p className="shop-offline" role="alert">
       You are offline: the shop shows what it last loaded, and nothing can be ordered until the connection is back.
@@ -137,23 +137,26 @@ function OfflineNotice({ context }: { context: MiniAppContext<ApolloClient> }) {
 function ShopPage({
   route,
   context,
+  offline,
   catalogue,
   onCatalogueChange,
 }: {
   route: ShopRoute;
   context: MiniAppContext<ApolloClient>;
+  /** The shell cannot reach the gateway: the {@link OfflineNotice} says so. */
+  offline: boolean;
   catalogue: CatalogueState;
   onCatalogueChange: (state: CatalogueState) => void;
 }) {
   switch (route.page) {
     case 'catalogue':
-      return <Catalogue state={catalogue} onChange={onCatalogueChange} />;
+      return <Catalogue state={catalogue} onChange={onCatalogueChange} offline={offline} />;
     case 'product':
       return <ProductPage productId={route.productId} context={context} />;
     case 'cart':
       return <CartPage />;
     case 'orders':
-      return <OrdersPage />;
+      return <OrdersPage offline={offline} />;
     case 'order':
       return <OrderPage orderId={route.orderId} />;
     case 'not-found':

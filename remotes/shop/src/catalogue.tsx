@@ -52,7 +52,16 @@ export const INITIAL_CATALOGUE: CatalogueState = { search: '', pages: FIRST_PAGE
  * The catalogue: a search box (searching as the typing pauses, or at once on Enter) and one page
  * of products at a time. While the next page loads, the current one stays in place, dimmed.
  */
-export function Catalogue({ state, onChange }: { state: CatalogueState; onChange: (state: CatalogueState) => void }) {
+export function Catalogue({
+  state,
+  onChange,
+  offline = false,
+}: {
+  state: CatalogueState;
+  onChange: (state: CatalogueState) => void;
+  /** The shell cannot reach the gateway (the shop's offline notice says so): the page as last loaded shows without an error of its own. @default false */
+  offline?: boolean;
+}) {
   const searchId = useId();
   const [draft, setDraft] = useState(state.search);
   const settled = useDebouncedValue(draft.trim(), SEARCH_DEBOUNCE_MS);
@@ -99,7 +108,7 @@ export function Catalogue({ state, onChange }: { state: CatalogueState; onChange
       <p className="shop-results-status" role="status">
         {status}
       </p>
-      {error && !loading && (
+      {error && !loading && !(offline && data) && (
         <div role="alert" className="shop-error">
           <p>The catalogue could not be loaded. {describeError(error)}</p>
           <button type="button" onClick={() => void refetch().catch(() => undefined)}>

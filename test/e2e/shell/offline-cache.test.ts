@@ -175,6 +175,58 @@ describe('the shell keeps its cache per user and starts from it without the netw
     await page.context().close();
   });
 
+  it('shows the saved conversations, catalogue and orders, not an error, when a reload finds the gateway unreachable while the browser says it is online', async () => {
+    const { me } = await asUser<{ me: { id: string } }>('alice', '{ me { id } }');
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS.alice);
+    await openApp(page, 'Chat', 'Chat');
+    const conversations = page.getByRole('list', { name: 'Conversations' }).locator('.chat-conversation-name');
+    await conversations.first().waitFor();
+    const names = await conversations.allInnerTexts();
+    await openApp(page, 'Shop', 'Shop');
+    const products = page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3 });
+    await products.first().waitFor();
+    const titles = await products.allInnerTexts();
+    await page.getByRole('navigation', { name: 'Shop sections' }).getByRole('link', { name: /^Orders/ }).click();
+    await page.getByRole('heading', { level: 2, name: 'Your orders' }).waitFor();
+    await page.getByText('Loading your orders…').waitFor({ state: 'detached' });
+    await eventually(async () => {
+      const saved = (await savedCaches(page))[`cache:${me.id}`] ?? '';
+      for (const title of titles) expect(saved).toContain(JSON.stringify(title).slice(1, -1));
+      expect(saved).toContain('"conversations');
+      expect(saved).toContain('"orders(');
+    });
+
+    // Every request to the gateway fails (HTTP and WebSocket), but nothing tells the browser it is offline.
+    const failed: string[] = [];
+    await page.route(web.gatewayUrl, (route) => {
+      failed.push(JSON.parse(route.request().postData() ?? '{}').operationName ?? '');
+      return route.abort('connectionrefused');
+    });
+    await page.routeWebSocket(web.gatewayUrl.replace(/^http/, 'ws'), (socket) => socket.close({ code: 1013, reason: 'unreachable' }));
+    const gaveUp = async (operationName: string) => {
+      // Every attempt of the query failed (RetryLink's), and the page has handled the last failure.
+      await eventually(() => expect(failed.filter((name) => name === operationName).length).toBeGreaterThanOrEqual(4), 30_000);
+      await page.evaluate('new Promise((resolve) => setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(resolve)), 100))');
+    };
+    const pages = [
+      { route: 'chat', operationName: 'ChatConversations', error: 'Conversations could not be loaded', shown: () => names.map((name) => page.getByRole('list', { name: 'Conversations' }).getByText(name, { exact: true })) },
+      { route: 'shop', operationName: 'ShopProducts', error: 'The catalogue could not be loaded', shown: () => titles.map((title) => page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title, exact: true })) },
+      { route: 'shop/orders', operationName: 'ShopOrders', error: 'Your orders could not be loaded', shown: () => [page.getByRole('heading', { level: 2, name: 'Your orders' })] },
+    ];
+    for (const { route, operationName, error, shown } of pages) {
+      failed.length = 0;
+      await page.goto(`${web.shellUrl}/${route}`);
+      await expect(page.evaluate('navigator.onLine')).resolves.toBe(true);
+      for (const item of shown()) await item.first().waitFor();
+      await connection(page).filter({ hasText: 'Offline' }).waitFor();
+      await gaveUp(operationName);
+      await expect(page.getByText(error).count(), `${route}: ${error}`).resolves.toBe(0);
+      for (const item of shown()) await expect(item.count()).resolves.toBeGreaterThan(0);
+    }
+    await page.context().close();
+  });
+
   it('signs out and deletes the saved cache when the gateway refuses the kept refresh token', async () => {
     const page = await web.newPage();
     await web.signIn(page, DEMO_USERS.alice);
