@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../app.js';
 import { composeSupergraph } from '../compose.js';
 import { mayResend } from '../upstream/resend-safety.js';
+import { CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN } from '../upstream/subgraph-instances.js';
 import { accountsSdl, memoryLogger, temporaryFolder } from './support/harness.js';
 
 const SDL = `
@@ -21,7 +22,7 @@ const SDL = `
 
 /**
  * One instance of a tiny subgraph: answers `instance` with its name and records every `record`
- * it receives. `stop()` frees its port (connections refused) until `start()` listens there again;
+ * it receives (`hung`: nothing). `stop()` frees its port (connections refused) until `start()` listens there again;
  * with `resetAfterReading` it reads each GraphQL request, then drops the connection unanswered.
  */
 interface Instance {
@@ -32,6 +33,8 @@ interface Instance {
   /** Notes of every `record` that arrived (answered or not). */
   received: string[];
   resetAfterReading: boolean;
+  /** Answers nothing, /readyz included, as a hung process (its requests are held until it stops). */
+  hung: boolean;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -49,8 +52,10 @@ async function startInstance(name: string): Promise<Instance> {
     queries: 0,
     received: [],
     resetAfterReading: false,
+    hung: false,
     async start() {
       server = createServer((req: IncomingMessage, res) => {
+        if (instance.hung) return;
         if (req.url === '/readyz') return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ready"}');
         const chunks: Buffer[] = [];
         req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -91,13 +96,14 @@ describe('a subgraph with two instances behind the gateway', () => {
   const log = memoryLogger();
 
   /** A gateway calling `urls` (in this order: its first request goes to the first) for the subgraph. */
-  async function gatewayFor(urls: string[], healthCheckIntervalMs = 50): Promise<string> {
+  async function gatewayFor(urls: string[], healthCheckIntervalMs = 50, subgraphTimeoutMs?: number): Promise<string> {
     const gateway = createGateway({
       port: 0,
       gatewaySecret: TEST_GATEWAY_SECRET,
       supergraph: folder.file('supergraph.graphql'),
       subgraphUrls: { things: urls },
       subgraphHealthCheckIntervalMs: healthCheckIntervalMs,
+      subgraphTimeoutMs,
       rateLimits: false,
       subscriptions: false,
       logger: log.logger,
@@ -140,6 +146,36 @@ describe('a subgraph with two instances behind the gateway', () => {
     await two.start();
     await eventually(async () => {
       const results = await Promise.all([ask(), ask()]);
+      expect(results.map((result) => result.data?.instance).sort()).toEqual(['one', 'two']);
+    });
+  });
+
+  it(`takes an instance that lets ${CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN} requests in a row time out out of rotation, without resending them, until its /readyz answers`, async () => {
+    const url = await gatewayFor([two.url, one.url], 50, 300);
+    two.hung = true;
+    try {
+      let asked = 0;
+      const ask = () => postGraphQL<{ instance: string }>(url, { query: `query Hung${(asked += 1)} { instance }` });
+      // Round-robin from `two`: every other request goes to it and times out; none is sent again.
+      const results = [];
+      for (let i = 0; i < 2 * CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN; i++) results.push(await ask());
+      expect(results.map((result) => result.data?.instance ?? result.errors?.[0]?.extensions?.code)).toEqual(
+        Array.from({ length: 2 * CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN }, (_, i) => (i % 2 === 0 ? 'SUBGRAPH_UNAVAILABLE' : 'one')),
+      );
+      expect(log.records.filter((entry) => entry.msg === 'subgraph instance marked down' && entry.url === two.url).at(-1)).toMatchObject({
+        reason: `${CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN} timeouts in a row`,
+      });
+      // Marked down, and its /readyz does not answer either: everything goes to `one`.
+      const during = await Promise.all(Array.from({ length: 4 }, ask));
+      expect(during.map((result) => result.data?.instance)).toEqual(Array(4).fill('one'));
+    } finally {
+      two.hung = false;
+    }
+    await eventually(async () => {
+      const results = await Promise.all([
+        postGraphQL<{ instance: string }>(url, { query: 'query Back1 { instance }' }),
+        postGraphQL<{ instance: string }>(url, { query: 'query Back2 { instance }' }),
+      ]);
       expect(results.map((result) => result.data?.instance).sort()).toEqual(['one', 'two']);
     });
   });

@@ -54,7 +54,7 @@ const MAYBE_SENT_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_
  * field carries a `clientMutationId` (the subgraph answers a repeat with the stored first result,
  * see `mayResend`). A mutation without one that may have reached a subgraph is never sent again:
  * its failure goes to the client, who knows whether to retry. Timeouts are not retried (a slow
- * subgraph must not get the load twice) and do not mark an instance down.
+ * subgraph must not get the load twice); several in a row mark the instance down (`timedOut`).
  */
 async function sendToInstances(instances: SubgraphInstances, send: Send, init: FetchInit): ReturnType<Send> {
   const tried = new Set<string>();
@@ -66,6 +66,7 @@ async function sendToInstances(instances: SubgraphInstances, send: Send, init: F
     try {
       response = await send(target, init);
     } catch (error) {
+      if ((error as Error | undefined)?.name === 'TimeoutError') instances.timedOut(target);
       const code = networkErrorCode(error);
       if (!code || (!NOT_SENT_CODES.has(code) && !MAYBE_SENT_CODES.has(code))) throw error;
       instances.markDown(target, code);
@@ -74,6 +75,7 @@ async function sendToInstances(instances: SubgraphInstances, send: Send, init: F
       target = next;
       continue;
     }
+    instances.answered(target);
     if (!FAILOVER_STATUSES.has(response.status)) return response;
     instances.markDown(target, `HTTP ${response.status}`);
     const next = another(mayResend(init.body));

@@ -4,6 +4,8 @@ import type { Logger } from '../logger.js';
 export const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 2_000;
 /** How long one /readyz check may take. @default 1000 ms */
 export const HEALTH_CHECK_TIMEOUT_MS = 1_000;
+/** Requests in a row that an instance let time out before it is marked down (a hung process answers nothing). */
+export const CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN = 3;
 
 export interface SubgraphInstancesOptions {
   /** The subgraph's name, for the logs. */
@@ -23,13 +25,16 @@ export interface SubgraphInstancesOptions {
 /**
  * The instances of one subgraph behind the gateway and their health. Requests go round-robin
  * over the instances that are up. Health is passive first: a connection error or an unavailable
- * status marks an instance down (`markDown`); then active: while it is down its /readyz is polled
+ * status marks an instance down (`markDown`), and so do {@link CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN}
+ * timeouts in a row (`timedOut`; any answer resets the count, `answered`); then active: while it is down its /readyz is polled
  * every `healthCheckIntervalMs`, and the first 200 brings it back. With one URL there is nothing to
  * choose from: it is always picked and never polled.
  */
 export class SubgraphInstances {
   readonly urls: readonly string[];
   private readonly down = new Map<string, ReturnType<typeof setInterval>>();
+  /** Timeouts in a row per instance, since its last answer. */
+  private readonly timeouts = new Map<string, number>();
   private next = 0;
   private closed = false;
 
@@ -66,6 +71,20 @@ export class SubgraphInstances {
     const url = from[this.next % from.length]!;
     this.next = (this.next + 1) % Number.MAX_SAFE_INTEGER;
     return url;
+  }
+
+  /** `url` answered (any status): its run of timeouts is over. */
+  answered(url: string): void {
+    if (this.timeouts.size > 0) this.timeouts.delete(url);
+  }
+
+  /** A request to `url` timed out; the {@link CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN}th in a row marks it down. */
+  timedOut(url: string): void {
+    if (!this.balanced) return;
+    const count = (this.timeouts.get(url) ?? 0) + 1;
+    if (count < CONSECUTIVE_TIMEOUTS_TO_MARK_DOWN) return void this.timeouts.set(url, count);
+    this.timeouts.delete(url);
+    this.markDown(url, `${count} timeouts in a row`);
   }
 
   /** Takes `url` out of rotation and polls its /readyz until it is ready again. No-op with one instance. */
