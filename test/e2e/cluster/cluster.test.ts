@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropDatabases, eventually, postGraphQL, queryAs, queryDatabase, startCluster, TEST_POSTGRES_ADMIN_URL, type Cluster } from '@mega/test-utils';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+/** The smallest PNG: one transparent pixel. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 /** Anonymous requests per minute per address, low enough to reach here; counted in Redis under a key prefix of this run only. */
 const ANONYMOUS_LIMIT = 8;
 
@@ -93,6 +95,41 @@ describe('the cluster profile: two gateways and two of each subgraph on PostgreS
     return { token: result.data!.signUp.accessToken, id: result.data!.signUp.user.id };
   };
   const gateways = () => cluster.instancesOf('gateway').map((each) => each.url);
+
+  /**
+   * A 1×1 PNG uploaded as `writer`: createUpload through the gateways, its bytes in one tus PATCH
+   * to the upload URL (the media files' load balancer); resolves to its file link once READY.
+   */
+  const uploadImage = async (clientMutationId: string): Promise<string> => {
+    const { createUpload } = await queryAs<{ createUpload: { uploadUrl: string; asset: { id: string } } }>(
+      cluster.url,
+      writer.token,
+      'mutation($input: CreateUploadInput!) { createUpload(input: $input) { uploadUrl asset { id } } }',
+      { input: { filename: 'dot.png', mimeType: 'image/png', byteSize: PNG.length, clientMutationId } },
+    );
+    expect(new URL(createUpload.uploadUrl).origin).toBe(cluster.mediaFiles.origin);
+    const patch = await fetch(createUpload.uploadUrl, {
+      method: 'PATCH',
+      headers: { 'tus-resumable': '1.0.0', 'upload-offset': '0', 'content-type': 'application/offset+octet-stream' },
+      body: PNG,
+    });
+    expect(patch.status).toBe(204);
+    let url: string | null = null;
+    await eventually(async () => {
+      const { mediaAsset } = await queryAs<{ mediaAsset: { url: string | null } }>(cluster.url, writer.token, 'query($id: ID!) { mediaAsset(id: $id) { url } }', {
+        id: createUpload.asset.id,
+      });
+      url = mediaAsset.url;
+      expect(url).not.toBeNull();
+    });
+    return url!;
+  };
+  /** The file at `url`, which must be PNG's bytes. */
+  const expectImage = async (url: string) => {
+    const file = await fetch(url);
+    expect(file.status).toBe(200);
+    expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+  };
   const send = (url: string, clientMutationId: string) =>
     queryAs<Sent>(url, writer.token, SEND, { input: { conversationId, body: clientMutationId, clientMutationId } });
 
@@ -171,6 +208,8 @@ describe('the cluster profile: two gateways and two of each subgraph on PostgreS
   });
 
   it('loses no acknowledged write and keeps a subscriber after one reconnect when one instance of every kind is killed', { timeout: 90_000 }, async () => {
+    const imageBefore = await uploadImage('kill-image-before');
+    await expectImage(imageBefore);
     const { sendMessage: start } = await send(cluster.url, 'kill-start');
     const subscriber = startSubscriber(cluster.url, reader.token, conversationId, start.seq);
     // The writer retries every failure with the same clientMutationId, as the shell's outbox does.
@@ -232,6 +271,11 @@ describe('the cluster profile: two gateways and two of each subgraph on PostgreS
       expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
       expect(new Set(seqs).size).toBe(seqs.length);
       expect({ reconnects: subscriber.state.reconnects, errors: subscriber.state.errors.length }).toEqual({ reconnects: 1, errors: 1 });
+      // Media files and uploads go on through the media files' load balancer: media-2 serves the file media-1 took in, and takes a new one.
+      const mediaOne = cluster.instancesOf('media')[0]!.origin;
+      await expectImage(imageBefore);
+      expect(cluster.mediaFiles.isUp(mediaOne)).toBe(false);
+      await expectImage(await uploadImage('kill-image-after'));
     } finally {
       writing.stop = true;
       await writerLoop.catch(() => undefined);

@@ -10,6 +10,8 @@ import { spawnService, terminateChild, waitForReady } from './stack.js';
 /** `pnpm start:cluster`'s ports: the load balancer on the gateway's usual 4000, instance n's processes on 40n0 (gateway) to 40n4 (commerce). */
 export const DEFAULT_CLUSTER_PORTS = {
   loadBalancer: 4000,
+  /** The media files' load balancer (MEDIA_PUBLIC_URL: file links and upload URLs). */
+  mediaFiles: 4005,
   instance: (index: number, service: ServiceName) => 4000 + 10 * index + (service === 'gateway' ? 0 : SUBGRAPHS.indexOf(service) + 1),
 };
 
@@ -60,6 +62,8 @@ export interface Cluster {
   /** The GraphQL endpoint through the load balancer (HTTP and WebSocket). */
   url: string;
   loadBalancer: LoadBalancer;
+  /** The load balancer in front of the media instances: MEDIA_PUBLIC_URL, where file links and upload URLs point. */
+  mediaFiles: LoadBalancer;
   processes: ClusterProcess[];
   /** The instances of one service, in order (`comms-1`, `comms-2`). */
   instancesOf(service: ServiceName): ClusterProcess[];
@@ -121,7 +125,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const count = options.instances ?? 2;
   const indexes = Array.from({ length: count }, (_, index) => index + 1);
   const layout = indexes.flatMap((index) => SERVICES.map((service) => ({ index, service, name: `${service}-${index}` })));
-  const free = options.defaultPorts ? [] : await freePorts(layout.length);
+  const free = options.defaultPorts ? [] : await freePorts(layout.length + 1);
+  const mediaFilesPort = options.defaultPorts ? DEFAULT_CLUSTER_PORTS.mediaFiles : free[layout.length]!;
   const ports = new Map(layout.map((entry, position) => [entry.name, options.defaultPorts ? DEFAULT_CLUSTER_PORTS.instance(entry.index, entry.service) : free[position]!]));
   const origin = (name: string) => `http://127.0.0.1:${ports.get(name)}`;
   const healthCheckIntervalMs = options.healthCheckIntervalMs ?? 1_000;
@@ -145,7 +150,8 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     GATEWAY_SECRET: options.gatewaySecret,
     SEED: String(index === 1),
     APOLLO_TELEMETRY_DISABLED: '1',
-    MEDIA_PUBLIC_URL: origin('media-1'),
+    // Files and uploads are reached through a load balancer of their own, as a deployment's media Service: any instance serves them (shared DATA_DIR).
+    MEDIA_PUBLIC_URL: `http://127.0.0.1:${mediaFilesPort}`,
     REDIS_URL: options.redisUrl,
     ...(service === 'gateway'
       ? { SUBGRAPH_URLS: subgraphUrls, TRUST_PROXY: '1', SUBGRAPH_HEALTH_CHECK_INTERVAL_MS: String(healthCheckIntervalMs) }
@@ -177,9 +183,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const terminate = (name: string, signal: NodeJS.Signals, timeoutMs: number) => terminateChild(children.get(name), signal, timeoutMs);
 
   let loadBalancer: LoadBalancer | undefined;
+  let mediaFiles: LoadBalancer | undefined;
   let stopped: Promise<void> | undefined;
   const stop = (timeoutMs = 15_000) => {
-    stopped ??= Promise.all([loadBalancer?.stop(), ...layout.map((entry) => terminate(entry.name, 'SIGTERM', timeoutMs))]).then(() => probes.close());
+    stopped ??= Promise.all([loadBalancer?.stop(), mediaFiles?.stop(), ...layout.map((entry) => terminate(entry.name, 'SIGTERM', timeoutMs))]).then(() => probes.close());
     return stopped;
   };
 
@@ -187,11 +194,10 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
     await Promise.all([options.build ?? true ? buildServices(SERVICES) : undefined, ensureDatabases(options.postgresUrl, Object.values(databaseNames))]);
     // Gateways wait for nothing: they load the supergraph from their file and are ready before the subgraphs are.
     await Promise.all(layout.map(launch));
-    loadBalancer = await startLoadBalancer({
-      backends: indexes.map((index) => origin(`gateway-${index}`)),
-      port: options.defaultPorts ? DEFAULT_CLUSTER_PORTS.loadBalancer : 0,
-      healthCheckIntervalMs,
-    });
+    [loadBalancer, mediaFiles] = await Promise.all([
+      startLoadBalancer({ backends: indexes.map((index) => origin(`gateway-${index}`)), port: options.defaultPorts ? DEFAULT_CLUSTER_PORTS.loadBalancer : 0, healthCheckIntervalMs }),
+      startLoadBalancer({ backends: indexes.map((index) => origin(`media-${index}`)), port: mediaFilesPort, healthCheckIntervalMs }),
+    ]);
   } catch (error) {
     await stop(2_000);
     const tail = processes.map((each) => `--- ${each.name}\n${each.logs.slice(-30).join('\n')}`).join('\n');
@@ -202,6 +208,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   return {
     url: `${loadBalancer.origin}/graphql`,
     loadBalancer,
+    mediaFiles: mediaFiles!,
     processes: ordered,
     instancesOf: (service) => ordered.filter((each) => each.service === service),
     databaseUrls,

@@ -2,7 +2,8 @@
  * `pnpm start:cluster`: the system as several instances on this machine, the way it scales out:
  * two gateways and two instances of each subgraph on PostgreSQL (one database per subgraph,
  * `mega_cluster_<subgraph>`, created when missing) and Redis, behind a small load balancer on
- * port 4000 (HTTP and WebSocket, round-robin over the gateways whose /readyz answers). The
+ * port 4000 (HTTP and WebSocket, round-robin over the gateways whose /readyz answers), and one
+ * over the media instances on port 4005 (file links and upload URLs). The
  * processes' own ports are 4010-4014 (instance 1: gateway, accounts, comms, media, commerce) and
  * 4020-4024 (instance 2). POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres) must
  * allow creating databases; REDIS_URL defaults to redis://127.0.0.1:6379; INSTANCES to 2.
@@ -89,6 +90,7 @@ ${bold('Mega App cluster is running')} (${instances} of each process, started in
 
 ${web ? `  Web app          ${bold(`${web.shellUrl}/`)}\n` : ''}  GraphQL API      ${bold(cluster.url)}  (load balancer: HTTP and WebSocket, round-robin over the gateways)
 ${web ? `  Playground       ${new URL('/playground/', cluster.url).toString()}\n` : ''}${cluster.processes.map((each) => `  ${each.name.padEnd(16)} ${each.url}`).join('\n')}
+  Media files      ${cluster.mediaFiles.origin}  (load balancer over the media instances: file links and uploads)
   PostgreSQL       ${Object.values(cluster.databaseUrls).join(', ')}
   Redis            ${redisUrl}
 
