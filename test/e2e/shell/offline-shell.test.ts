@@ -4,27 +4,32 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessTokenFor, buildWebApp, CHROMIUM_LAUNCH_OPTIONS, DEMO_USERS, eventually, queryAs, REPO_ROOT, serveStatic, startWeb, type StaticServer, type Web } from '@mega/test-utils';
+import { accessTokenFor, buildWebApp, CHROMIUM_LAUNCH_OPTIONS, DEMO_USERS, eventually, queryAs, REPO_ROOT, serveStatic, SHELL_DIR, startWeb, type StaticServer, type Web } from '@mega/test-utils';
 import { DIRECT_CONVERSATIONS_QUERY, directConversationId, thread } from '../chat/chat-pages.js';
 
 /**
- * A copy of the shop whose catalogue link reads "All products": its next release. Kept at a fixed
- * path with the same bytes every run, so that its build is cached like the others (web-build.ts).
+ * A copy of a web app (its `src/` and `files`) with one visible change in one source file: its
+ * next release. Kept at a fixed path with the same bytes every run, so that its build is cached
+ * like the others (web-build.ts).
  */
-async function buildShopNext(): Promise<string> {
-  const source = path.join(REPO_ROOT, 'remotes/shop');
-  const dir = path.join(REPO_ROOT, 'node_modules/.cache/mega-web-variants/shop-next');
+async function buildNextRelease(source: string, name: string, files: string[], change: { file: string; from: string; to: string }): Promise<string> {
+  const dir = path.join(REPO_ROOT, 'node_modules/.cache/mega-web-variants', name);
   await rm(path.join(dir, 'src'), { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await cp(path.join(source, 'src'), path.join(dir, 'src'), { recursive: true });
-  for (const file of ['package.json', 'vite.config.ts']) await cp(path.join(source, file), path.join(dir, file));
+  for (const file of files) await cp(path.join(source, file), path.join(dir, file));
   if (!existsSync(path.join(dir, 'node_modules'))) await symlink(path.join(source, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
-  const app = path.join(dir, 'src/app.tsx');
-  const code = await readFile(app, 'utf8');
-  if (!code.includes("label: 'Catalogue'")) throw new Error('remotes/shop/src/app.tsx no longer has the "Catalogue" label this test changes');
-  await writeFile(app, code.replace("label: 'Catalogue'", "label: 'All products'"));
+  const changed = path.join(dir, change.file);
+  const code = await readFile(changed, 'utf8');
+  if (!code.includes(change.from)) throw new Error(`${path.relative(REPO_ROOT, path.join(source, change.file))} no longer has the ${change.from} this test changes`);
+  await writeFile(changed, code.replace(change.from, change.to));
   return (await buildWebApp(dir)).outDir;
 }
+/** The shop's next release: its catalogue link reads "All products". */
+const buildShopNext = () => buildNextRelease(path.join(REPO_ROOT, 'remotes/shop'), 'shop-next', ['package.json', 'vite.config.ts'], { file: 'src/app.tsx', from: "label: 'Catalogue'", to: "label: 'All products'" });
+/** The shell's next release: its header reads "Mega App Next". */
+const buildShellNext = () =>
+  buildNextRelease(SHELL_DIR, 'shell-next', ['package.json', 'vite.config.ts', 'index.html', 'pwa-icons.ts'], { file: 'src/shell.tsx', from: '<strong className="brand">Mega App</strong>', to: '<strong className="brand">Mega App Next</strong>' });
 
 /** Cache Storage as the page's origin sees it: cache names and every stored URL. Run in the page (test/ is typed for Node). */
 const CACHE_STORAGE = `(async () => {
@@ -56,25 +61,35 @@ describe('the installable, offline shell', () => {
   let web: Web;
   let shopNext: StaticServer;
   let nextOutDir: string;
+  let shellNextOutDir: string;
   /** The registry's shop URL when set (a release served elsewhere); as generated otherwise. */
   let shopManifestUrl: string | undefined;
   const tokens: Record<string, string> = {};
   const asUser = <T,>(user: keyof typeof tokens, query: string, variables: Record<string, unknown> = {}) => queryAs<T>(web.gatewayUrl, tokens[user]!, query, variables);
+  /** Page errors and console errors, not the gateway's answers (the persisted-operation protocol's first try is a 400 here). */
+  const collectErrors = (page: Page) => {
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && !message.location().url.startsWith(web.gatewayUrl) && errors.push(message.text()));
+    return errors;
+  };
   const openApp = async (page: Page, title: string) => {
     await page.getByRole('navigation', { name: 'Mini-apps' }).getByRole('link', { name: new RegExp(title) }).click();
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
   };
 
   beforeAll(async () => {
-    const [started, shopNextOutDir] = await Promise.all([
+    const [started, shopNextOutDir, shellNext] = await Promise.all([
       startWeb({
         remotes: ['chat', 'shop'],
         registry: (generated) => ({ ...generated, apps: generated.apps.map((app) => (app.id === 'shop' && shopManifestUrl ? { ...app, manifestUrl: shopManifestUrl } : app)) }),
       }),
       buildShopNext(),
+      buildShellNext(),
     ]);
     web = started;
     nextOutDir = shopNextOutDir;
+    shellNextOutDir = shellNext;
     shopNext = await serveStatic({ root: nextOutDir, cors: true });
     for (const user of ['alice', 'bob'] as const) tokens[user] = await accessTokenFor(web.gatewayUrl, DEMO_USERS[user]);
   }, 300_000);
@@ -183,10 +198,7 @@ describe('the installable, offline shell', () => {
 
   it('offers a new release of a mini-app to an open page, and once accepted runs it whole; a rollback is offered the same way', { timeout: 120_000 }, async () => {
     const page = await web.newPage({ serviceWorkers: 'allow' });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    // Not the gateway's answers (the persisted-operation protocol's first try is a 400 here).
-    page.on('console', (message) => message.type() === 'error' && !message.location().url.startsWith(web.gatewayUrl) && errors.push(message.text()));
+    const errors = collectErrors(page);
     const requested: string[] = [];
     page.on('request', (request) => requested.push(request.url()));
     await web.signIn(page, DEMO_USERS.alice);
@@ -286,6 +298,38 @@ describe('the installable, offline shell', () => {
       expect(chunk.text === readFileSync(path.join(oldOutDir, oldChunk), 'utf8')).toBe(true);
     } finally {
       await web.deployRemote('shop', oldOutDir);
+      await page.context().close();
+    }
+  });
+
+  it('offers a new release of the shell to an open page, and once accepted runs it, its mini-apps too, with no errors', { timeout: 120_000 }, async () => {
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    const errors = collectErrors(page);
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+    await openApp(page, 'Shop');
+    const brand = page.getByRole('banner').locator('.brand');
+    await expect(brand.textContent()).resolves.toBe('Mega App');
+    const banner = page.getByRole('status', { name: 'Update' });
+    const oldOutDir = web.shellOutDir;
+
+    // Released at the same origin: the open page's check finds the new worker, which waits for the user.
+    await web.deployShell(shellNextOutDir);
+    try {
+      await checkForUpdates(page);
+      await banner.getByText('New version available').waitFor();
+      await expect(page.evaluate('navigator.serviceWorker.getRegistration().then((registration) => registration?.waiting?.state)')).resolves.toBe('installed');
+      await expect(brand.textContent()).resolves.toBe('Mega App');
+
+      await banner.getByRole('button', { name: 'Reload' }).click();
+      await page.getByRole('banner').getByText('Mega App Next', { exact: true }).waitFor();
+      await page.getByRole('heading', { level: 1, name: 'Shop' }).waitFor();
+      await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3 }).first().waitFor();
+      await expect(page.evaluate('navigator.serviceWorker.getRegistration().then((registration) => [registration?.active === navigator.serviceWorker.controller, registration?.waiting ?? null])')).resolves.toEqual([true, null]);
+      await expect(banner.count()).resolves.toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await web.deployShell(oldOutDir);
       await page.context().close();
     }
   });

@@ -45,6 +45,8 @@ export interface WebRemote {
 export interface WebServers {
   /** The shell's origin, e.g. `http://127.0.0.1:5173` (no trailing slash). */
   shellUrl: string;
+  /** The shell's build served now. */
+  readonly shellOutDir: string;
   /** Every served mini-app by id, in registry order. */
   remotes: ReadonlyMap<string, WebRemote>;
   /** The registry document the shell gets now (`/registry.json`). */
@@ -61,6 +63,11 @@ export interface WebServers {
    * (or rolls back): same URL, same registry; the shell is not rebuilt.
    */
   deployRemote(id: string, outDir: string): Promise<void>;
+  /**
+   * Serves another build of the shell at the same origin, as a release of the shell does (its
+   * `config.json` and registry stay): open pages find it through their service worker's update check.
+   */
+  deployShell(outDir: string): Promise<void>;
   /** Closes every server. Idempotent. */
   stop(): Promise<void>;
 }
@@ -102,28 +109,42 @@ export async function serveWebApps(options: ServeWebAppsOptions): Promise<WebSer
     await startRemote(id);
   };
   let shell: StaticServer | undefined;
-  const stop = async () => {
-    await Promise.all([shell?.close(), ...[...states.keys()].map(stopRemote)]);
-  };
-  try {
-    const stopped = new Set(options.stopped ?? []);
-    await Promise.all([...states.keys()].filter((id) => !stopped.has(id)).map((id) => startRemote(id)));
-    const config = JSON.stringify({ gatewayUrl: options.gatewayUrl, registryUrl: '/registry.json' });
-    // The registry is checked now, so that a bad `miniApp` field fails the start, not the page.
-    registry();
-    shell = await serveStatic({
-      root: options.shellOutDir,
+  let shellOutDir = options.shellOutDir;
+  const config = JSON.stringify({ gatewayUrl: options.gatewayUrl, registryUrl: '/registry.json' });
+  const serveShell = async () =>
+    (shell = await serveStatic({
+      root: shellOutDir,
       port: options.shellPort,
       spaFallback: true,
       documents: { '/config.json': () => config, '/registry.json': () => JSON.stringify(registry()) },
       ...(options.tls ? { tls: options.tls } : {}),
-    });
+    }));
+  const deployShell = async (outDir: string) => {
+    const served = shell;
+    shell = undefined;
+    await served?.close();
+    shellOutDir = outDir;
+    await serveShell();
+  };
+  const stop = async () => {
+    await Promise.all([shell?.close(), ...[...states.keys()].map(stopRemote)]);
+  };
+  let shellUrl: string;
+  try {
+    const stopped = new Set(options.stopped ?? []);
+    await Promise.all([...states.keys()].filter((id) => !stopped.has(id)).map((id) => startRemote(id)));
+    // The registry is checked now, so that a bad `miniApp` field fails the start, not the page.
+    registry();
+    shellUrl = (await serveShell()).origin;
   } catch (error) {
     await stop();
     throw error;
   }
   return {
-    shellUrl: shell.origin,
+    shellUrl,
+    get shellOutDir() {
+      return shellOutDir;
+    },
     remotes: new Map(
       [...states.entries()].map(([id, remote]) => [
         id,
@@ -149,6 +170,7 @@ export async function serveWebApps(options: ServeWebAppsOptions): Promise<WebSer
     stopRemote,
     startRemote,
     deployRemote,
+    deployShell,
     stop,
   };
 }

@@ -133,6 +133,9 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
     };
     return {
       shellUrl: servers.shellUrl,
+      get shellOutDir() {
+        return servers.shellOutDir;
+      },
       gatewayUrl,
       federation,
       remotes: servers.remotes,
@@ -141,6 +144,7 @@ export async function startWeb(options: WebOptions = {}): Promise<Web> {
       stopRemote: servers.stopRemote,
       startRemote: servers.startRemote,
       deployRemote: servers.deployRemote,
+      deployShell: servers.deployShell,
       browser: getBrowser,
       newPage: async ({ serviceWorkers = 'block' } = {}) => {
         const context = await (await getBrowser()).newContext({ serviceWorkers });
