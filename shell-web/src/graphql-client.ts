@@ -52,6 +52,9 @@ export function retryableOverHttp(error: ErrorLike, operation: ApolloLink.Operat
   return definition.operation === 'mutation' && !(operation.getContext() as { outbox?: unknown }).outbox && clientMutationIdOf(operation.variables) !== undefined;
 }
 
+/** HTTP statuses by which the way to the gateway, not the gateway, answers: the app is as good as offline. */
+const GATEWAY_UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
 /** The id GraphQL Code Generator gave a document (`sha256:<hex>`), under which the gateway knows it. */
 function persistedHash(document: DocumentNode): string | undefined {
   return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
@@ -98,7 +101,9 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
     if (token) headers.set('authorization', `Bearer ${token}`);
     try {
       const response = await fetch(input, { ...init, headers });
-      connectivity.gatewayAnswered();
+      // 502/504: a proxy in front could not reach the gateway; 503: it is starting or stopping. Neither is a gateway that serves.
+      if (GATEWAY_UNAVAILABLE_STATUSES.has(response.status)) connectivity.gatewayUnreachable();
+      else connectivity.gatewayAnswered();
       return response;
     } catch (error) {
       connectivity.gatewayUnreachable();

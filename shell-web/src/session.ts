@@ -4,6 +4,14 @@ import type { TypedDocumentString } from './gql/graphql';
 
 /** The longest wait between two tries to refresh the token of a session started offline. */
 const MAX_RECONNECT_WAIT_MS = 10_000;
+/**
+ * How long a start waits for the gateway to renew the kept session before it starts offline as the
+ * kept user (the renewal goes on, see {@link Session.resume}): a network that looks connected but
+ * carries nothing must not hold the app on "Loading…".
+ */
+export const RESUME_WAIT_MS = 4_000;
+/** A request of the session (sign-in, renewal) without an answer by then counts as unreachable. */
+export const SESSION_REQUEST_TIMEOUT_MS = 20_000;
 /** Refresh the access token when it has less than this left. */
 const REFRESH_MARGIN_MS = 60_000;
 /** Where the refresh token is kept between page loads (the access token stays in memory). */
@@ -144,12 +152,17 @@ export class Session {
     return () => this.listeners.delete(listener);
   }
 
-  /** Signs in again with the stored refresh token, if any (at start). */
+  /**
+   * Signs in again with the stored refresh token, if any (at start). With a kept user, waits at
+   * most {@link RESUME_WAIT_MS} for the gateway: then starts offline as that user, and the renewal
+   * still under way signs in (or, refused, out) when it ends.
+   */
   async resume(): Promise<void> {
     if (!localStorage.getItem(REFRESH_TOKEN_KEY)) return;
-    await this.accessToken(true);
+    const renewed = this.accessToken(true);
     const user = storedUser();
-    // The refresh could not reach the gateway (a refused one cleared the token): start signed in as the kept user.
+    await (user ? Promise.race([renewed, new Promise((resolve) => setTimeout(resolve, RESUME_WAIT_MS))]) : renewed);
+    // The refresh could not reach the gateway, or has not in time (a refused one cleared the token): start signed in as the kept user.
     if (!this.auth && user && localStorage.getItem(REFRESH_TOKEN_KEY)) {
       this.offlineUser = user;
       for (const listener of this.listeners) listener();
@@ -266,7 +279,7 @@ export class Session {
   private async post<T>(body: object, accessToken?: string): Promise<GraphQLResult<T>> {
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) };
-      const response = await fetch(this.gatewayUrl, { method: 'POST', headers, body: JSON.stringify(body) });
+      const response = await fetch(this.gatewayUrl, { method: 'POST', headers, body: JSON.stringify(body), signal: AbortSignal.timeout(SESSION_REQUEST_TIMEOUT_MS) });
       return (await response.json()) as GraphQLResult<T>;
     } catch {
       throw new SessionError('UNAVAILABLE', 'The sign-in service cannot be reached; check the connection and try again.');

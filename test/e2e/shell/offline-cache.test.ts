@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, DEMO_USERS, eventually, queryAs, startWeb, type Web } from '@mega/test-utils';
 import { DIRECT_CONVERSATIONS_QUERY, directConversationId, thread } from '../chat/chat-pages.js';
@@ -224,6 +224,51 @@ describe('the shell keeps its cache per user and starts from it without the netw
       await expect(page.getByText(error).count(), `${route}: ${error}`).resolves.toBe(0);
       for (const item of shown()) await expect(item.count()).resolves.toBeGreaterThan(0);
     }
+    await page.context().close();
+  });
+
+  it('starts from the cache when the way to the gateway answers 502 or nothing at all, shows Offline meanwhile, and goes live once the gateway answers', async () => {
+    const { me } = await asUser<{ me: { id: string } }>('carol', '{ me { id } }');
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS.carol);
+    await openApp(page, 'Chat', 'Chat');
+    const conversations = page.getByRole('list', { name: 'Conversations' }).locator('.chat-conversation-name');
+    await conversations.first().waitFor();
+    const names = await conversations.allInnerTexts();
+    await eventually(async () => expect((await savedCaches(page))[`cache:${me.id}`] ?? '').toContain('"conversations'));
+    const shown = () => names.map((name) => page.getByRole('list', { name: 'Conversations' }).getByText(name, { exact: true }).first());
+    const wsUrl = web.gatewayUrl.replace(/^http/, 'ws');
+
+    // A proxy in front answers 502 to everything (the WebSocket cannot be opened).
+    let answered502 = 0;
+    await page.route(web.gatewayUrl, (route) => {
+      answered502 += 1;
+      return route.fulfill({ status: 502, contentType: 'text/html', body: '<h1>502 Bad Gateway</h1>' });
+    });
+    let released = false;
+    await page.routeWebSocket(wsUrl, (socket) => (released ? void socket.connectToServer() : socket.close({ code: 1013, reason: 'unreachable' })));
+    await page.reload();
+    for (const item of shown()) await item.waitFor();
+    // Every attempt of the list's query answered 502 (RetryLink's 4), and still Offline, not Online.
+    await eventually(() => expect(answered502).toBeGreaterThanOrEqual(5), 30_000);
+    await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+    await expect(connection(page).innerText()).resolves.toContain('Offline');
+
+    // Then a network that looks connected but carries nothing: requests to the gateway are never answered.
+    await page.unroute(web.gatewayUrl);
+    const held: Route[] = [];
+    await page.route(web.gatewayUrl, (route) => void held.push(route));
+    await page.reload();
+    for (const item of shown()) await item.waitFor();
+    await connection(page).filter({ hasText: 'Offline' }).waitFor();
+    expect(held.length).toBeGreaterThan(0); // the session's renewal, still waiting
+
+    // The network carries again: the held requests reach the gateway, and the page goes live.
+    await page.unroute(web.gatewayUrl);
+    released = true;
+    for (const route of held.splice(0)) await route.continue().catch(() => undefined); // one the page gave up on is gone
+    await connection(page).filter({ hasText: 'Online' }).waitFor({ timeout: 30_000 });
+    for (const item of shown()) await expect(item.count()).resolves.toBeGreaterThan(0);
     await page.context().close();
   });
 
