@@ -34,6 +34,25 @@ export function reconnectWaitMs(retries: number, random = Math.random): number {
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/**
+ * An HTTP request to the gateway unanswered by then fails as a network error (RetryLink and the
+ * outbox try again; a mutation carries its clientMutationId, so a late first answer does no harm):
+ * on a network that looks connected but carries nothing, a request would otherwise wait for ever.
+ */
+export const HTTP_TIMEOUT_MS = 30_000;
+
+/** `signal` (Apollo's, which cancels an unsubscribed request) together with a timeout of `ms`. */
+function withTimeout(signal: AbortSignal | null | undefined, ms: number): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  if (!signal) return timeout;
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([signal, timeout]);
+  // Browsers before AbortSignal.any (Safari < 17.4): the first of the two aborts one controller.
+  const either = new AbortController();
+  for (const each of [signal, timeout]) each.addEventListener('abort', () => either.abort(each.reason), { once: true });
+  if (signal.aborted) either.abort(signal.reason);
+  return either.signal;
+}
+
 /** How many times an idempotent HTTP operation is tried in all before its network error reaches the caller. */
 export const HTTP_ATTEMPTS = 4;
 
@@ -100,7 +119,7 @@ export function createGraphQLClient({ gatewayUrl, accessToken, connectivity, dev
     const headers = new Headers(init?.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
     try {
-      const response = await fetch(input, { ...init, headers });
+      const response = await fetch(input, { ...init, headers, signal: withTimeout(init?.signal, HTTP_TIMEOUT_MS) });
       // 502/504: a proxy in front could not reach the gateway; 503: it is starting or stopping. Neither is a gateway that serves.
       if (GATEWAY_UNAVAILABLE_STATUSES.has(response.status)) connectivity.gatewayUnreachable();
       else connectivity.gatewayAnswered();
