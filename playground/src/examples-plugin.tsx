@@ -20,10 +20,14 @@ export function createExamplesPlugin(ids: DemoIds): GraphiQLPlugin {
     const queryEditor = useGraphiQL((state) => state.queryEditor);
     const variableEditor = useGraphiQL((state) => state.variableEditor);
     const { setOperationFacts } = useGraphiQLActions();
+    // The editors are made a moment after the panel: until then a choice would change nothing (and
+    // Run would send the tab's own document), so the examples wait for them.
+    const ready = queryEditor !== undefined && queryEditor !== null && variableEditor !== undefined && variableEditor !== null;
     const open = (domainIndex: number, operationIndex: number) => {
+      if (!queryEditor || !variableEditor) return;
       const operation = exampleDomains(ids)[domainIndex]!.operations[operationIndex]!;
-      queryEditor?.setValue(operation.query);
-      variableEditor?.setValue(operation.variables);
+      queryEditor.setValue(operation.query);
+      variableEditor.setValue(operation.variables);
       // GraphiQL reads the operations from the editor a moment later; until then Run would still
       // send the previous operation's name (and a subscription over HTTP): tell it now.
       const documentAST = parse(operation.query);
@@ -37,7 +41,7 @@ export function createExamplesPlugin(ids: DemoIds): GraphiQLPlugin {
           <div key={domain.domain}>
             <h3>{domain.domain}</h3>
             {domain.operations.map((operation, operationIndex) => (
-              <button key={operation.title} type="button" onClick={() => open(domainIndex, operationIndex)}>
+              <button key={operation.title} type="button" disabled={!ready} onClick={() => open(domainIndex, operationIndex)}>
                 {operation.kind}: {operation.title}
               </button>
             ))}
