@@ -12,7 +12,7 @@
  *   change of code changes the manifest). Each version has a cache of its own,
  *   `mega-mini-app:<version>:<manifestUrl>`, holding its manifest, its remote entry (fetched together
  *   with the manifest, never later on its own) and the chunks it loaded or listed.
- * - The manifest is network-first (5 s, then the newest cached version of that URL). The page that
+ * - The manifest is network-first (3 s, then the newest cached version of that URL). The page that
  *   got it is pinned to that version: the remote entry and chunks it asks next come from that
  *   version's cache, whatever another page or a background refresh stored meanwhile. Pins are kept
  *   in Cache Storage beside the index (saved before the page gets the manifest), because the browser
@@ -45,7 +45,7 @@ export const MAX_FILES_PER_VERSION = 400;
 /** A manifest URL not asked for that long is forgotten with its versions (a mini-app removed from the registry). */
 export const MINI_APP_MAX_AGE_SECONDS = 30 * 24 * 3600;
 /** How long the manifest may take before the cached version is used. */
-export const MANIFEST_NETWORK_TIMEOUT_MS = 5_000;
+export const MANIFEST_NETWORK_TIMEOUT_MS = 3_000;
 
 const CACHE_PREFIX = 'mega-mini-app:';
 const INDEX_CACHE = 'mega-mini-apps-index';

@@ -5,7 +5,7 @@
  * there were no worker):
  * - the shell's own build, precached at install (Workbox precaching; `index.html` for every
  *   navigation), replaced as a whole by the next shell's worker once the user accepts the update;
- * - `/config.json` and the registry: network-first (5 s), the last answer kept for an offline start;
+ * - `/config.json` and the registry: network-first (3 s), the last answer kept for an offline start;
  * - the mini-apps' code, one cache per version ({@link MiniAppCode}, ./sw-mini-apps.ts).
  * GraphQL (the gateway's origin, any `/graphql`) is never answered here, and WebSockets cannot be.
  */
@@ -45,7 +45,8 @@ clientsClaim();
 // Run-time configuration and the registry: fresh when the network answers, the last answer otherwise.
 const configStrategy = new NetworkFirst({
   cacheName: 'mega-shell-config',
-  networkTimeoutSeconds: 5,
+  // A network that carries nothing costs a start this twice (the configuration, then the registry it names): short, as both are a few hundred bytes.
+  networkTimeoutSeconds: 3,
   fetchOptions: { credentials: 'omit' },
   plugins: [new ExpirationPlugin({ maxEntries: 8, maxAgeSeconds: 30 * 24 * 3600 })],
 });

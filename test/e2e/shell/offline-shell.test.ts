@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import { chromium, type Page, type Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTokenFor, buildWebApp, CHROMIUM_LAUNCH_OPTIONS, DEMO_USERS, eventually, queryAs, REPO_ROOT, serveStatic, SHELL_DIR, startWeb, type StaticServer, type Web } from '@mega/test-utils';
 import { DIRECT_CONVERSATIONS_QUERY, directConversationId, thread } from '../chat/chat-pages.js';
@@ -193,6 +193,39 @@ describe('the installable, offline shell', () => {
     const gatewayOrigin = new URL(web.gatewayUrl).origin;
     for (const urls of Object.values(await cacheStorage(page))) for (const url of urls) expect(url.startsWith(gatewayOrigin) || url.includes('/graphql') || url.includes('/files/')).toBe(false);
     expect(await sent()).toHaveLength(1);
+    await context.close();
+  });
+
+  it('starts on a network that carries nothing (every request held unanswered): the shell and chat from the cache, then live once answers come', { timeout: 120_000 }, async () => {
+    const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    const context = page.context();
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+    await openApp(page, 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
+    const lastMessage = (await thread(page).getByRole('listitem').last().innerText()).trim().split('\n').at(-1)!;
+    await eventually(async () => expect(await page.evaluate<string>(SAVED_DATA)).toContain(JSON.stringify(lastMessage).slice(1, -1)));
+
+    // Every request of the page and of its worker waits for ever (a captive portal, a train between cells).
+    const held: Route[] = [];
+    await context.route('**/*', (route) => void held.push(route));
+    let carrying = false;
+    await page.routeWebSocket(web.gatewayUrl.replace(/^http/, 'ws'), (socket) => (carrying ? void socket.connectToServer() : undefined));
+    await page.goto(`${web.appUrl('chat')}/c/${encodeURIComponent(conversationId)}`, { waitUntil: 'commit' });
+    await page.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Offline' }).waitFor({ timeout: 30_000 });
+    await thread(page).getByText(lastMessage).first().waitFor({ timeout: 30_000 });
+    // The worker asked the network first for the configuration, the registry and chat's manifest, and none was answered.
+    const asked = held.map((route) => new URL(route.request().url()).pathname);
+    expect(asked).toEqual(expect.arrayContaining(['/config.json', '/mf-manifest.json']));
+
+    // Answers come again: what waited goes on, and the page goes live.
+    carrying = true;
+    await context.unrouteAll();
+    for (const route of held.splice(0)) await route.continue().catch(() => undefined); // ones the page gave up on are gone
+    await page.getByRole('status', { name: 'Connection' }).filter({ hasText: 'Online' }).waitFor({ timeout: 60_000 });
     await context.close();
   });
 
