@@ -12,7 +12,8 @@
  *   change of code changes the manifest). Each version has a cache of its own,
  *   `mega-mini-app:<version>:<manifestUrl>`, holding its manifest, its remote entry (fetched together
  *   with the manifest, never later on its own) and the chunks it loaded or listed.
- * - The manifest is network-first (3 s, then the newest cached version of that URL). The page that
+ * - The manifest is network-first (3 s, then the newest cached version of that URL; with none kept
+ *   yet, as long as the network takes). The page that
  *   got it is pinned to that version: the remote entry and chunks it asks next come from that
  *   version's cache, whatever another page or a background refresh stored meanwhile. Pins are kept
  *   in Cache Storage beside the index (saved before the page gets the manifest), because the browser
@@ -91,9 +92,10 @@ export function storable(request: Request, response: Response): boolean {
   return request.method === 'GET' && !request.headers.has('authorization') && request.credentials !== 'include' && response.status === 200 && (response.type === 'basic' || response.type === 'cors') && !response.headers.get('vary')?.includes('*');
 }
 
-async function fetchWithTimeout(request: Request | string, timeoutMs: number): Promise<Response> {
+/** `request` without a cache or credentials; aborted after `timeoutMs` unless it is undefined. */
+async function fetchWithTimeout(request: Request | string, timeoutMs: number | undefined): Promise<Response> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => controller.abort(), timeoutMs);
   try {
     return await fetch(request, { signal: controller.signal, cache: 'no-cache', credentials: 'omit' });
   } finally {
@@ -133,13 +135,15 @@ export class MiniAppCode {
     // A mini-app at the root of the shell's own origin would take in the shell's files: not kept.
     if (baseOf(manifestUrl) === `${self.location.origin}/`) return fetch(request);
     this.#bases.set(baseOf(manifestUrl), manifestUrl);
+    const kept = (await this.#readIndex())[manifestUrl]?.versions[0];
     let version: string | undefined;
     try {
-      const response = await fetchWithTimeout(manifestUrl, MANIFEST_NETWORK_TIMEOUT_MS);
+      // With a version kept, a network that is slow to answer gives way to it; without one, the network is all there is.
+      const response = await fetchWithTimeout(manifestUrl, kept ? MANIFEST_NETWORK_TIMEOUT_MS : undefined);
       if (!response.ok) return response;
       version = await this.#install(manifestUrl, await response.text(), { whole: false });
     } catch {
-      version = (await this.#readIndex())[manifestUrl]?.versions[0];
+      version = kept;
     }
     const cached = version ? await (await caches.open(cacheName(manifestUrl, version))).match(manifestUrl) : undefined;
     if (!version || !cached) return Response.error();

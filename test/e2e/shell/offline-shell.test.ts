@@ -196,6 +196,27 @@ describe('the installable, offline shell', () => {
     await context.close();
   });
 
+  it('loads a mini-app opened for the first time even when its manifest takes longer than the worker waits before using a kept version', { timeout: 120_000 }, async () => {
+    const source = readFileSync(path.join(SHELL_DIR, 'src/sw-mini-apps.ts'), 'utf8');
+    const timeoutMs = Number(/MANIFEST_NETWORK_TIMEOUT_MS = ([\d_]+);/.exec(source)?.[1]?.replace(/_/g, ''));
+    expect(timeoutMs).toBeGreaterThan(0);
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    const context = page.context();
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+    // A slow network: the shop's manifest (which this fresh profile never kept) answers a second after the worker's timeout.
+    let delayed = 0;
+    await context.route('**/mf-manifest.json', async (route) => {
+      delayed += 1;
+      await new Promise((resolve) => setTimeout(resolve, timeoutMs + 1_000));
+      await route.continue();
+    });
+    await openApp(page, 'Shop');
+    await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3 }).first().waitFor({ timeout: 30_000 });
+    expect(delayed).toBeGreaterThan(0);
+    await context.close();
+  });
+
   it('starts on a network that carries nothing (every request held unanswered): the shell and chat from the cache, then live once answers come', { timeout: 120_000 }, async () => {
     const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
     const page = await web.newPage({ serviceWorkers: 'allow' });
