@@ -72,6 +72,16 @@ describe('the shell keeps its cache per user and starts from it without the netw
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
   };
   const connection = (page: Page) => page.getByRole('status', { name: 'Connection' });
+  /** `user` signed in with chat open: their id, the page and the names of the conversations it lists. */
+  const signedInOnChat = async (user: 'alice' | 'carol') => {
+    const { me } = await asUser<{ me: { id: string } }>(user, '{ me { id } }');
+    const page = await web.newPage();
+    await web.signIn(page, DEMO_USERS[user]);
+    await openApp(page, 'Chat', 'Chat');
+    const conversations = page.getByRole('list', { name: 'Conversations' }).locator('.chat-conversation-name');
+    await conversations.first().waitFor();
+    return { me, page, names: await conversations.allInnerTexts() };
+  };
 
   it('shows the signed-in user and every mini-app from the cache after a reload without the gateway, then goes live again; the next user sees none of it', async () => {
     const alice = await aliceData();
@@ -176,13 +186,7 @@ describe('the shell keeps its cache per user and starts from it without the netw
   });
 
   it('shows the saved conversations, catalogue and orders, not an error, when a reload finds the gateway unreachable while the browser says it is online', async () => {
-    const { me } = await asUser<{ me: { id: string } }>('alice', '{ me { id } }');
-    const page = await web.newPage();
-    await web.signIn(page, DEMO_USERS.alice);
-    await openApp(page, 'Chat', 'Chat');
-    const conversations = page.getByRole('list', { name: 'Conversations' }).locator('.chat-conversation-name');
-    await conversations.first().waitFor();
-    const names = await conversations.allInnerTexts();
+    const { me, page, names } = await signedInOnChat('alice');
     await openApp(page, 'Shop', 'Shop');
     const products = page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3 });
     await products.first().waitFor();
@@ -228,13 +232,7 @@ describe('the shell keeps its cache per user and starts from it without the netw
   });
 
   it('starts from the cache when the way to the gateway answers 502 or nothing at all, shows Offline meanwhile, and goes live once the gateway answers', async () => {
-    const { me } = await asUser<{ me: { id: string } }>('carol', '{ me { id } }');
-    const page = await web.newPage();
-    await web.signIn(page, DEMO_USERS.carol);
-    await openApp(page, 'Chat', 'Chat');
-    const conversations = page.getByRole('list', { name: 'Conversations' }).locator('.chat-conversation-name');
-    await conversations.first().waitFor();
-    const names = await conversations.allInnerTexts();
+    const { me, page, names } = await signedInOnChat('carol');
     await eventually(async () => expect((await savedCaches(page))[`cache:${me.id}`] ?? '').toContain('"conversations'));
     const shown = () => names.map((name) => page.getByRole('list', { name: 'Conversations' }).getByText(name, { exact: true }).first());
     const wsUrl = web.gatewayUrl.replace(/^http/, 'ws');

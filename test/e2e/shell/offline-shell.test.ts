@@ -77,6 +77,18 @@ describe('the installable, offline shell', () => {
     await page.getByRole('navigation', { name: 'Mini-apps' }).getByRole('link', { name: new RegExp(title) }).click();
     await page.getByRole('heading', { level: 1, name: title }).waitFor();
   };
+  /** Alice signed in on a page her worker controls, her conversation with Bob opened once: its id, the page and the text of its last message. */
+  const aliceOnHerConversation = async () => {
+    const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
+    const page = await web.newPage({ serviceWorkers: 'allow' });
+    await web.signIn(page, DEMO_USERS.alice);
+    await controlled(page);
+    await openApp(page, 'Chat');
+    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
+    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
+    const lastMessage = (await thread(page).getByRole('listitem').last().innerText()).trim().split('\n').at(-1)!;
+    return { conversationId, page, lastMessage };
+  };
 
   beforeAll(async () => {
     const [started, shopNextOutDir, shellNext] = await Promise.all([
@@ -119,19 +131,11 @@ describe('the installable, offline shell', () => {
   });
 
   it('starts with no network at all: the shell, chat and the shop from the cache with their data; a message written then is sent once when the network is back', { timeout: 120_000 }, async () => {
-    const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
     const { products } = await asUser<{ products: { edges: { node: { title: string } }[] } }>('alice', '{ products(first: 3) { edges { node { title } } } }');
     const titles = products.edges.map(({ node }) => node.title);
-    const page = await web.newPage({ serviceWorkers: 'allow' });
-    const context = page.context();
-    await web.signIn(page, DEMO_USERS.alice);
-    await controlled(page);
-
     // Online, once: a conversation in chat, the shop's catalogue.
-    await openApp(page, 'Chat');
-    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
-    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
-    const lastMessage = (await thread(page).getByRole('listitem').last().innerText()).trim().split('\n').at(-1)!;
+    const { conversationId, page, lastMessage } = await aliceOnHerConversation();
+    const context = page.context();
     await openApp(page, 'Shop');
     for (const title of titles) await page.getByRole('list', { name: 'Products' }).getByRole('heading', { level: 3, name: title }).waitFor();
     const chatOrigin = `http://127.0.0.1:${web.remotes.get('chat')!.port}/`;
@@ -218,15 +222,8 @@ describe('the installable, offline shell', () => {
   });
 
   it('starts on a network that carries nothing (every request held unanswered): the shell and chat from the cache, then live once answers come', { timeout: 120_000 }, async () => {
-    const conversationId = directConversationId(await asUser('alice', DIRECT_CONVERSATIONS_QUERY));
-    const page = await web.newPage({ serviceWorkers: 'allow' });
+    const { conversationId, page, lastMessage } = await aliceOnHerConversation();
     const context = page.context();
-    await web.signIn(page, DEMO_USERS.alice);
-    await controlled(page);
-    await openApp(page, 'Chat');
-    await page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: new RegExp(`^${DEMO_USERS.bob.displayName}`) }).click();
-    await page.getByRole('heading', { level: 2, name: DEMO_USERS.bob.displayName }).waitFor();
-    const lastMessage = (await thread(page).getByRole('listitem').last().innerText()).trim().split('\n').at(-1)!;
     await eventually(async () => expect(await page.evaluate<string>(SAVED_DATA)).toContain(JSON.stringify(lastMessage).slice(1, -1)));
 
     // Every request of the page and of its worker waits for ever (a captive portal, a train between cells).
